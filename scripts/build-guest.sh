@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the guest tree (kernel.elf, *.ko, initramfs) into OUT with make.
+# Called by the guest Maven module; usable by hand: scripts/build-guest.sh build/guest
+set -euo pipefail
+out=${1:?usage: build-guest.sh OUTDIR}
+for tool in gcc ld make objcopy; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    case $tool in
+      gcc) pkg=gcc ;; make) pkg=make ;; *) pkg=binutils ;;
+    esac
+    echo "emu: cannot build the guest: '$tool' not found; install $pkg (e.g. apt-get install $pkg)" >&2
+    exit 1
+  fi
+done
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+exec make -s -j"$jobs" -f guest.mk OUT="$out"
