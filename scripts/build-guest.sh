@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the guest tree (kernel.elf, *.ko, initramfs) into OUT with make.
-# Called by the guest Maven module; usable by hand: scripts/build-guest.sh build/guest
+# Builds the guest tree (kernel.elf, *.ko, initramfs) into OUT with make; extra arguments are make
+# targets (e.g. hosttest: the kernel's host-side unit tests).
+# Called by the guest Maven module; usable by hand: scripts/build-guest.sh build/guest [hosttest]
 set -euo pipefail
-out=${1:?usage: build-guest.sh OUTDIR}
+out=${1:?usage: build-guest.sh OUTDIR [TARGET...]}
+shift
 for tool in gcc ld make objcopy; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     case $tool in
@@ -14,4 +16,4 @@ for tool in gcc ld make objcopy; do
 done
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
-exec make -s -j"$jobs" -f guest.mk OUT="$out"
+exec make -s -j"$jobs" -f guest.mk OUT="$out" "$@"
