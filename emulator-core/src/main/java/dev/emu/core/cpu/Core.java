@@ -385,6 +385,14 @@ final class Core extends TwoByteOps {
       case 0x6f: // outsw/d
         string(6, osz == 8 ? 4 : osz);
         break;
+      case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
+      case 0x78: case 0x79: case 0x7a: case 0x7b: case 0x7c: case 0x7d: case 0x7e: case 0x7f: {
+        long rel = (byte) fetch8(); // jcc rel8
+        if (cond(b & 15)) {
+          jumpTo(ip + rel);
+        }
+        break;
+      }
       case 0x80: case 0x81: case 0x82: case 0x83: // grp1 Eb,Ib / Ev,Iz / Ev,Ib
         grp1(b);
         break;
@@ -701,7 +709,8 @@ final class Core extends TwoByteOps {
         farCallJmp(false);
         break;
       case 0xeb: // jmp rel8
-        jumpTo(ip + (byte) fetch8());
+        long rel8 = (byte) fetch8();
+        jumpTo(ip + rel8);
         break;
       case 0xf1: // int1 / icebp
         raise(VEC_DB, false, 0, ip, false);
@@ -841,7 +850,8 @@ final class Core extends TwoByteOps {
     int op = reg & 7;
     long v = readRm(sz);
     long r = shift(op, sz, v, count);
-    if ((count & (sz == 8 ? 63 : 31)) != 0) {
+    // A 32-bit register destination is zero-extended even when the masked count is 0.
+    if ((count & (sz == 8 ? 63 : 31)) != 0 || !isMem) {
       writeRm(sz, r);
     }
   }

@@ -335,6 +335,12 @@ public final class Cpu {
     return Cpuid.brand(c.model);
   }
 
+  /** Diagnostics: "vector=.. error=.. rip=.." of the last exception or interrupt raised. */
+  public String lastEvent() {
+    return String.format("vector=%d error=%x rip=%x cr2=%x", c.lastVector, c.lastErrorCode,
+        c.lastEventRip, c.cr2);
+  }
+
   /** Internal error that stopped this CPU (an interpreter bug), or null. */
   public RuntimeException lastError() {
     return c.lastError;

@@ -35,6 +35,10 @@ abstract class SystemOps extends Alu {
   static final int MSR_KERNEL_GS_BASE = 0xc000_0102;
   static final int MSR_TSC_AUX = 0xc000_0103;
 
+  /** Last exception/interrupt vector raised, its error code (-1 none) and RIP, for diagnostics. */
+  int lastVector = -1;
+  int lastErrorCode = -1;
+  long lastEventRip;
   boolean initPending;
   boolean sipiPending;
   int sipiVector;
@@ -449,6 +453,9 @@ abstract class SystemOps extends Alu {
    * (the faulting instruction for faults, the next one for traps and interrupts).
    */
   final void raise(int vector, boolean hasErr, int err, long returnRip, boolean software) {
+    lastVector = vector;
+    lastErrorCode = hasErr ? err : -1;
+    lastEventRip = rip;
     int first = vector;
     int depth = 0;
     int savedCpl = cpl;
@@ -478,6 +485,8 @@ abstract class SystemOps extends Alu {
           err = f.errorCode;
         }
         first = vector;
+        lastVector = vector;
+        lastErrorCode = hasErr ? err : -1;
         software = false;
         returnRip = rip; // a fault while delivering reports the instruction itself
       }

@@ -154,7 +154,7 @@ abstract class TwoByteOps extends Decoder {
         modrm((b & 1) == 0 ? 1 : 0);
         int count = (b & 1) == 0 ? fetch8() : (int) regs[1] & 0xff;
         long r = shiftDouble(b < 0xa8, osz, readRm(osz), getReg(osz, reg), count);
-        if ((count & (osz == 8 ? 63 : 31)) != 0) {
+        if ((count & (osz == 8 ? 63 : 31)) != 0 || !isMem) {
           writeRm(osz, r);
         }
         break;
