@@ -122,7 +122,6 @@ final class Core extends TwoByteOps {
   void processInitSipi() {
     if (initPending) {
       initPending = false;
-      sipiPending = false;
       resetState(true, false);
     }
     if (sipiPending) {

@@ -179,6 +179,7 @@ public final class Cpu {
   /** INIT: the CPU resets to the wait-for-SIPI state at its next instruction boundary. */
   public void signalInit() {
     c.initPending = true;
+    c.sipiPending = false;
     c.stopRequested = true;
   }
 

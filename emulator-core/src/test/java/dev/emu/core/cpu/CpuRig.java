@@ -47,12 +47,45 @@ final class CpuRig {
       setGate(v, STUB + 16L * v, 0, 0xe);
       mem.write8(STUB + 16L * v, 0xf4);
     }
+    enter(cr3);
+  }
+
+  /** (Re-)enters flat long mode with this rig's GDT, IDT, TSS, stack and code address. */
+  void enter(long cr3) {
     cpu.enterLongModeFlat(cr3);
     cpu.setGdt(GDT, 0x2f);
     cpu.setIdt(IDT, 256 * 16 - 1);
     cpu.setTaskRegister(0x20, TSS, 0x67);
     cpu.setReg(4, STACK);
     cpu.setRip(CODE);
+  }
+
+  static final long PD = 0x7000;
+  static final long PT = 0x8000;
+
+  /**
+   * Replaces the 1 GiB identity mapping of the first GiB by a page directory of 2 MiB pages
+   * whose first entry points to a page table of 4 KiB pages (PT at 0x8000), so tests can change
+   * individual 4 KiB mappings with {@link #setPte}.
+   */
+  CpuRig use4kPages() {
+    for (int i = 0; i < 512; i++) {
+      mem.write64(PD + 8L * i, ((long) i << 21) | 0x83);
+      mem.write64(PT + 8L * i, ((long) i << 12) | 0x3);
+    }
+    mem.write64(PD, PT | 0x3);
+    mem.write64(0x2000, PD | 0x3);
+    enter(cpu.cr3());
+    return this;
+  }
+
+  /** Sets the 4 KiB PTE of linear page (0..2 MiB) to pa | flags. */
+  void setPte(long page, long pa, long flags) {
+    mem.write64(PT + 8 * (page >>> 12), pa | flags);
+  }
+
+  long pte(long page) {
+    return mem.read64(PT + 8 * (page >>> 12));
   }
 
   /** Interrupt gate (type 0xe) or trap gate (0xf) for vector v. */
