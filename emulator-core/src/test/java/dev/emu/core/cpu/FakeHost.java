@@ -18,6 +18,7 @@ final class FakeHost implements CpuHost {
   long instructionsAtLimit = -1;
   Cpu cpu;
   boolean tripleFaulted;
+  boolean stopOnLimit;
   int ioReadValue = 0xffff_ffff;
 
   @Override
@@ -91,6 +92,9 @@ final class FakeHost implements CpuHost {
     if (cpu != null) {
       cyclesAtLimit = cpu.unhaltedCycles();
       instructionsAtLimit = cpu.instructionsRetired();
+      if (stopOnLimit) {
+        cpu.requestStop();
+      }
     }
   }
 
