@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Builds the freestanding programs of src/test/guest twice: as flat 64-bit guest images
- * (gcc -O2 -mgeneral-regs-only -ffreestanding, ld with guest.ld, objcopy -O binary, libgcc for
+ * (gcc -O2 -mgeneral-regs-only -ffreestanding, ld with guest.ld (bench.ld for the benchmark
+ * workload), objcopy -O binary, libgcc for
  * __int128 division) and as host executables (same object file + host_main.c) whose output is
  * the expected checksum. Output goes to target/guest-programs.
  */
@@ -51,7 +52,7 @@ public final class GuestBuild {
     Path elf = out.resolve(name + ".elf");
     String libgcc = NativeBuild.run(List.of("gcc", "-print-libgcc-file-name"), out).trim();
     NativeBuild.run(List.of("ld", "-nostdlib", "-static", "--no-warn-rwx-segments", "-z", "max-page-size=0x1000",
-        "-T", src.resolve("guest.ld").toString(), "-o", elf.toString(), entry.toString(), rt.toString(),
+        "-T", src.resolve(name.equals("bench") ? "bench.ld" : "guest.ld").toString(), "-o", elf.toString(), entry.toString(), rt.toString(),
         obj.toString(), libgcc), out);
     Path image = out.resolve(name + ".bin");
     NativeBuild.run(List.of("objcopy", "-O", "binary", elf.toString(), image.toString()), out);
