@@ -340,6 +340,7 @@ abstract class TwoByteOps extends Decoder {
     long save = ip;
     int m = fetch8();
     ip = save;
+    beginFetch();
     if ((m >>> 6) == 3) {
       switch (m) {
         case 0xf8: // swapgs
@@ -449,6 +450,7 @@ abstract class TwoByteOps extends Decoder {
       throw ud();
     }
     ip = save;
+    beginFetch();
     modrm(0);
     if ((reg & 7) == 7 && !pfxOpsize) { // clflush
       read8(ea);
