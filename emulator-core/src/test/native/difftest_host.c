@@ -18,8 +18,8 @@
  *        patches: "-" or comma-separated "<offset hex>=<bytes hex>"
  *   out: "OK <rflags> <r0> ... <r15> <changes>"   changes: "-" or comma-separated "<off>=<byte>"
  *        (bytes of the window that differ from their initial value, offsets ascending, hex)
- *        "FAULT <vector> <signal>"   vector: 0 #DE (SIGFPE), 6 #UD (SIGILL), 13 #GP/#PF (SIGSEGV,
- *        SIGBUS), 3 #BP/#DB (SIGTRAP)
+ *        "FAULT <vector> <signal>"   vector: 0 #DE (SIGFPE), 6 #UD (SIGILL), 13 #GP (SIGSEGV with
+ *        SI_KERNEL), 14 #PF (other SIGSEGV), 12 #SS (SIGBUS), 3 #BP (SIGTRAP)
  *   An unparsable line gets "ERR <reason>".
  */
 #define _GNU_SOURCE
@@ -80,15 +80,16 @@ extern const unsigned char dt_epilogue_start[], dt_epilogue_end[];
 
 static sigjmp_buf fault_env;
 static volatile sig_atomic_t fault_signal;
+static volatile sig_atomic_t fault_code;
 
 static const uint64_t USER_FLAGS = 0x0cd5; /* CF PF AF ZF SF DF OF */
 
 static void
 on_fault(int sig, siginfo_t *info, void *uctx)
 {
-  (void)info;
   (void)uctx;
   fault_signal = sig;
+  fault_code = info->si_code;
   siglongjmp(fault_env, 1);
 }
 
@@ -166,8 +167,9 @@ apply_patches(char *s, unsigned char *win)
   return 0;
 }
 
+/* Linux: #GP raises SIGSEGV with si_code SI_KERNEL, #PF SIGSEGV with SEGV_MAPERR/ACCERR, #SS SIGBUS. */
 static int
-signal_vector(int sig)
+signal_vector(int sig, int code)
 {
   switch (sig) {
   case SIGFPE:
@@ -176,8 +178,12 @@ signal_vector(int sig)
     return 6;
   case SIGTRAP:
     return 3;
+  case SIGBUS:
+    return 12;
+  case SIGSEGV:
+    return code == SI_KERNEL ? 13 : 14;
   default:
-    return 13;
+    return 255;
   }
 }
 
@@ -227,7 +233,7 @@ run_case(char *line)
   if (sigsetjmp(fault_env, 1) == 0) {
     fn();
   } else {
-    printf("FAULT %d %d\n", signal_vector(fault_signal), (int)fault_signal);
+    printf("FAULT %d %d\n", signal_vector(fault_signal, fault_code), (int)fault_signal);
     return;
   }
   printf("OK %llx", (unsigned long long)out[16]);
