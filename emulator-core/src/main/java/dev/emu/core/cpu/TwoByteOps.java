@@ -552,7 +552,7 @@ abstract class TwoByteOps extends Decoder {
         v = cr4;
         break;
       case 8:
-        v = (host.readTpr() >>> 4) & 0xf;
+        v = host.readTpr() & 0xf; // CR8 = TPR[7:4]
         break;
       default:
         throw ud();
@@ -587,7 +587,7 @@ abstract class TwoByteOps extends Decoder {
         if ((v & ~0xfL) != 0) {
           throw gp0();
         }
-        host.writeTpr((int) v << 4);
+        host.writeTpr((int) v);
         break;
       default:
         throw ud();
