@@ -52,6 +52,9 @@ final class EdgeTemplates {
       badAddresses();
     }
     alu.begin("int3", 64).build(new byte[] {(byte) 0xcc}, out);
+    for (int i = 0; i < n; i++) {
+      pageFaults();
+    }
   }
 
   private static byte[] bytes(String hex) {
@@ -123,5 +126,54 @@ final class EdgeTemplates {
       }
       b.build(code, out);
     }
+  }
+
+  /**
+   * Accesses running into the unmapped page after the scratch page: #PF with CR2 = the first
+   * byte not accessible, error code P=0 and W per access; REP string instructions fault after the
+   * iterations that fit, with RCX/RSI/RDI reflecting exactly those (the instruction restarts).
+   * Writes go beyond the compared window; reads come from the window.
+   */
+  private void pageFaults() {
+    long end = DiffEnv.UNMAPPED_PAGE;
+    int kind = rnd.nextInt(6);
+    CaseBuilder b = alu.begin("page fault " + kind, 64);
+    byte[] code;
+    switch (kind) {
+      case 0 -> { // 8-byte store straddling into the unmapped page
+        b.regs[3] = end - 1 - rnd.nextInt(7);
+        code = new byte[] {0x48, (byte) 0x89, 0x0b}; // mov [rbx],rcx
+      }
+      case 1 -> { // load straddling
+        b.regs[3] = end - 1 - rnd.nextInt(7);
+        code = new byte[] {0x48, (byte) 0x8b, 0x03}; // mov rax,[rbx]
+      }
+      case 2 -> { // push with RSP at the bottom of the unmapped page
+        b.regs[DiffEnv.RSP] = end + 8;
+        code = new byte[] {0x51}; // push rcx
+      }
+      default -> { // rep stos/movs of 1/2/4/8-byte elements running off the page
+        int e = 1 << rnd.nextInt(4);
+        boolean movs = kind == 4;
+        b.regs[7] = end - e * (1 + rnd.nextInt(6)) - (rnd.nextBoolean() ? 0 : rnd.nextInt(e));
+        b.regs[6] = DiffEnv.SCRATCH_BASE + 64 + rnd.nextInt(128);
+        b.regs[1] = 4 + rnd.nextInt(12);
+        b.flags &= ~DiffEnv.DF;
+        int opc = (movs ? 0xa4 : 0xaa) + (e == 1 ? 0 : 1);
+        byte[] p = e == 2 ? new byte[] {0x66} : new byte[0];
+        byte[] rex = e == 8 ? new byte[] {0x48} : new byte[0];
+        code = new byte[p.length + 1 + rex.length + 1];
+        code[0] = (byte) 0xf3;
+        System.arraycopy(p, 0, code, 1, p.length);
+        System.arraycopy(rex, 0, code, 1 + p.length, rex.length);
+        code[code.length - 1] = (byte) opc;
+        if (kind == 5) {
+          code = new byte[] {(byte) 0xf3, 0x48, (byte) 0xa5}; // rep movsq, source running off instead
+          b.regs[6] = end - 8 * (1 + rnd.nextInt(6));
+          b.regs[7] = DiffEnv.SCRATCH_BASE + 64 + rnd.nextInt(128);
+        }
+      }
+    }
+    b.build(code, out);
   }
 }

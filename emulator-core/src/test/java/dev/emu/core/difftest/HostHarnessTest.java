@@ -45,7 +45,9 @@ class HostHarnessTest {
         raw("89c0", 0, 0, 0xdeadbeef_00000001L), // mov eax,eax zero-extends
         raw("90", 0, 0, 0xdeadbeef_00000001L), // nop: not xchg eax,eax (no zero-extension)
         raw("8803", 0, 0, 0x41, 3, DiffEnv.SCRATCH_BASE + 0x10), // mov [rbx],al
-        raw("50", 0, 0, 0x1122, 4, DiffEnv.SCRATCH_BASE + 0x100)); // push rax
+        raw("50", 0, 0, 0x1122, 4, DiffEnv.SCRATCH_BASE + 0x100), // push rax
+        // rep stosb with RDI 3 bytes before the unmapped page, RCX=10: #PF after 3 iterations
+        raw("f3aa", 0, 1, 10, 7, DiffEnv.UNMAPPED_PAGE - 3, 4, DiffEnv.SCRATCH_BASE + 0x100));
     List<DiffResult> r = host.run(cases);
     assertThat(r.get(0).regs[0]).isZero();
     assertThat(r.get(0).rflags & DiffEnv.STATUS).isEqualTo(DiffEnv.CF | DiffEnv.ZF | DiffEnv.PF | DiffEnv.AF);
@@ -60,6 +62,13 @@ class HostHarnessTest {
     assertThat(r.get(6).window[0x10]).isEqualTo((byte) 0x41);
     assertThat(r.get(7).regs[4]).isEqualTo(DiffEnv.SCRATCH_BASE + 0xf8);
     assertThat(r.get(7).window[0xf8]).isEqualTo((byte) 0x22);
+    DiffResult pf = r.get(8);
+    assertThat(pf.vector).isEqualTo(14);
+    assertThat(pf.cr2).isEqualTo(DiffEnv.UNMAPPED_PAGE);
+    assertThat(pf.errorCode & ~4L).isEqualTo(2); // write to a not-present page (U/S masked)
+    assertThat(pf.faultRip).isEqualTo(DiffEnv.TEST_ADDR);
+    assertThat(pf.regs[1]).isEqualTo(7); // RCX: 3 of 10 iterations done
+    assertThat(pf.regs[7]).isEqualTo(DiffEnv.UNMAPPED_PAGE);
   }
 
   @Test
@@ -87,7 +96,7 @@ class HostHarnessTest {
     assertThat(unstable).isEmpty();
     assertThat(faults.keySet()).allMatch(name -> name.startsWith("div") || name.startsWith("idiv")
         || name.startsWith("invalid") || name.startsWith("prefixes") || name.startsWith("bad address")
-        || name.equals("int3"), "only DIV/IDIV and the deliberate fault templates fault");
+        || name.startsWith("page fault") || name.equals("int3"), "only DIV/IDIV and the deliberate fault templates fault");
     assertThat(notUd).as("opcodes listed as invalid that the host does not reject with #UD").isEmpty();
   }
 
