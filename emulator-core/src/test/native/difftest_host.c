@@ -6,8 +6,10 @@
  * Environment given to every case (the emu side reproduces exactly the same one):
  *   - code page at CODE_BASE (RWX); the test bytes start at TEST_ADDR = CODE_BASE + TEST_OFF, so
  *     RIP-relative operands resolve to the same addresses on the host and in emu;
- *   - scratch page at SCRATCH_BASE; its first WINDOW bytes are filled from a splitmix64 stream
- *     (seed given per case) and then patched with the case's explicit bytes;
+ *   - scratch region of SCRATCH_SIZE bytes at SCRATCH_BASE, all filled from a splitmix64 stream
+ *     (seed given per case); its first WINDOW bytes are then patched with the case's explicit
+ *     bytes and compared byte by byte, the whole region by an FNV-1a hash; the page after it is
+ *     unmapped;
  *   - all 16 GPRs from the case, RSP included (it normally points into the scratch window so that
  *     PUSH/POP/CALL/RET are comparable; the epilogue touches no stack before saving it); RFLAGS
  *     from the case (only CF PF AF ZF SF DF OF may be set: TF/AC/IF cannot be set safely from
@@ -16,8 +18,9 @@
  * Protocol (text, one case per line on stdin, one result per line on stdout, in order):
  *   in : <code hex> <rflags hex> <r0 hex> ... <r15 hex> <mem seed hex> <patches>
  *        patches: "-" or comma-separated "<offset hex>=<bytes hex>"
- *   out: "OK <rflags> <r0> ... <r15> <changes>"   changes: "-" or comma-separated "<off>=<byte>"
- *        (bytes of the window that differ from their initial value, offsets ascending, hex)
+ *   out: "OK <rflags> <r0> ... <r15> <changes> <hash>"   changes: "-" or comma-separated
+ *        "<off>=<byte>" (bytes of the window that differ from their initial value, offsets
+ *        ascending, hex); hash: FNV-1a 64 of the whole scratch region
  *        "FAULT <vector> <signal> <trapno> <error code> <cr2> <rip> <rflags> <r0>..<r15>"
  *        (state at the fault, from the kernel's sigcontext)   vector from the signal:
  *        0 #DE (SIGFPE), 6 #UD (SIGILL), 13 #GP (SIGSEGV with SI_KERNEL), 14 #PF (other
@@ -40,7 +43,7 @@
 #define CODE_SIZE 0x1000UL
 #define TEST_OFF 0x800UL
 #define SCRATCH_BASE 0x200000UL
-#define SCRATCH_SIZE 0x1000UL /* the page after it (0x201000) is left unmapped: #PF tests */
+#define SCRATCH_SIZE 0x3000UL /* the page after it (0x203000) is left unmapped: #PF tests */
 #define WINDOW 512
 #define CTX_BASE 0x300000UL /* in: regs[16], rflags; out at +0x100; saved rsp at +0x200 */
 #define MAX_CODE 64
@@ -123,7 +126,7 @@ static void
 fill_window(unsigned char *win, uint64_t seed)
 {
   uint64_t st = seed;
-  for (int i = 0; i < WINDOW; i += 8) {
+  for (unsigned long i = 0; i < SCRATCH_SIZE; i += 8) {
     uint64_t v = splitmix64(&st);
     memcpy(win + i, &v, 8);
   }
@@ -270,7 +273,11 @@ run_case(char *line)
       any = 1;
     }
   }
-  printf("%s\n", any ? "" : " -");
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned long i = 0; i < SCRATCH_SIZE; i++) {
+    h = (h ^ win[i]) * 0x100000001b3ULL;
+  }
+  printf("%s %llx\n", any ? "" : " -", (unsigned long long)h);
 }
 
 static void

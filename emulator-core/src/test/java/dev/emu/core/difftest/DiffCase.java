@@ -45,7 +45,12 @@ final class DiffCase {
   }
 
   byte[] initialWindow() {
-    byte[] w = DiffEnv.fillWindow(memSeed);
+    return java.util.Arrays.copyOf(initialScratch(), DiffEnv.WINDOW);
+  }
+
+  /** The whole scratch region before the instruction: seed fill, then the patches. */
+  byte[] initialScratch() {
+    byte[] w = DiffEnv.fillScratch(memSeed);
     for (long[] p : patches) {
       for (int i = 0; i < p[2]; i++) {
         w[(int) p[0] + i] = (byte) (p[1] >>> (8 * i));

@@ -7,6 +7,8 @@ final class DiffResult {
   final long rflags;
   final long[] regs;
   final byte[] window;
+  /** FNV-1a of the whole scratch region after the instruction (0 if unknown). */
+  long scratchHash;
   /** For faults: error code (-1 if the vector has none or it is unknown), CR2, RIP in the frame. */
   long errorCode = -1;
   long cr2;
@@ -56,7 +58,7 @@ final class DiffResult {
       }
       return fault(vector);
     }
-    if (!f[0].equals("OK") || f.length != 19) {
+    if (!f[0].equals("OK") || f.length != 20) {
       throw new IllegalStateException("helper said: " + line + " for " + c.describe());
     }
     long flags = Long.parseUnsignedLong(f[1], 16);
@@ -71,7 +73,9 @@ final class DiffResult {
         w[Integer.parseInt(ch.substring(0, eq), 16)] = (byte) Integer.parseInt(ch.substring(eq + 1), 16);
       }
     }
-    return new DiffResult(false, -1, flags, regs, w);
+    DiffResult r = new DiffResult(false, -1, flags, regs, w);
+    r.scratchHash = Long.parseUnsignedLong(f[19], 16);
+    return r;
   }
 
   /**
@@ -144,6 +148,9 @@ final class DiffResult {
         if (expected.window[i] != actual.window[i]) {
           sb.append(String.format("mem[+%x]: host %02x emu %02x; ", i, expected.window[i] & 0xff, actual.window[i] & 0xff));
         }
+      }
+      if (expected.scratchHash != 0 && actual.scratchHash != 0 && expected.scratchHash != actual.scratchHash) {
+        sb.append("scratch region beyond the window differs (hash); ");
       }
     }
     return sb.length() == 0 ? null : sb.toString();

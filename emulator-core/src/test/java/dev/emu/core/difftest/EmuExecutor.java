@@ -34,7 +34,7 @@ final class EmuExecutor {
     image[code.length] = (byte) 0xf4; // hlt
     try {
       memory.load(DiffEnv.TEST_ADDR, image);
-      memory.load(DiffEnv.SCRATCH_BASE, c.initialWindow());
+      memory.load(DiffEnv.SCRATCH_BASE, c.initialScratch());
       rig.start(cpu, DiffEnv.TEST_ADDR, c.regs[DiffEnv.RSP], c.regs, c.rflags | c.emuRflagsOr);
       if (!LongModeRig.runToHalt(cpu, 1_000_000)) {
         return DiffResult.fault(NO_HALT);
@@ -63,9 +63,11 @@ final class EmuExecutor {
       for (int r = 0; r < 16; r++) {
         regs[r] = cpu.reg(r);
       }
-      byte[] window = new byte[DiffEnv.WINDOW];
-      memory.copyOut(DiffEnv.SCRATCH_BASE, window, 0, window.length);
-      return DiffResult.state(cpu.rflags(), regs, window);
+      byte[] scratch = new byte[DiffEnv.SCRATCH_SIZE];
+      memory.copyOut(DiffEnv.SCRATCH_BASE, scratch, 0, scratch.length);
+      DiffResult r = DiffResult.state(cpu.rflags(), regs, java.util.Arrays.copyOf(scratch, DiffEnv.WINDOW));
+      r.scratchHash = DiffEnv.fnv(scratch);
+      return r;
     } catch (RuntimeException e) {
       lastException = e.toString();
       return DiffResult.fault(JAVA_EXCEPTION);
