@@ -23,6 +23,8 @@ final class DiffCase {
    * is compared byte for byte.
    */
   long emuRflagsOr;
+  /** Extra description (e.g. the mnemonics of an instruction chain). */
+  String detail = "";
   final long rflags;
   final long[] regs;
   final long memSeed;
@@ -84,7 +86,7 @@ final class DiffCase {
 
   String describe() {
     StringBuilder sb = new StringBuilder();
-    sb.append(name).append("  bytes=").append(DiffEnv.hex(code)).append("  rflags=")
+    sb.append(name).append(detail.isEmpty() ? "" : " (" + detail + ")").append("  bytes=").append(DiffEnv.hex(code)).append("  rflags=")
         .append(DiffEnv.flagNames(rflags)).append('\n');
     for (int r = 0; r < 16; r++) {
       sb.append(String.format("  %s=%016x", DiffEnv.REG_NAMES[r], regs[r]));

@@ -26,6 +26,7 @@ final class DiffCases {
     new StringTemplates(rnd, out, n).all();
     new ControlTemplates(rnd, out, n * 2).all();
     new EdgeTemplates(rnd, out, n).all();
+    new ChainTemplates(rnd, out, n * 200).all();
     return out;
   }
 }
