@@ -54,6 +54,7 @@ final class EdgeTemplates {
     alu.begin("int3", 64).build(new byte[] {(byte) 0xcc}, out);
     for (int i = 0; i < n; i++) {
       pageFaults();
+      selfModifying();
     }
   }
 
@@ -172,6 +173,35 @@ final class EdgeTemplates {
           b.regs[6] = end - 8 * (1 + rnd.nextInt(6));
           b.regs[7] = DiffEnv.SCRATCH_BASE + 64 + rnd.nextInt(128);
         }
+      }
+    }
+    b.build(code, out);
+  }
+
+  /**
+   * Self-modifying code (x86 guarantees a store to the instruction stream is seen by the next
+   * fetch, SDM Vol. 3 11.6): a RIP-relative byte store patches the immediate or the opcode of the
+   * very next instruction, or of an instruction in a loop that already ran once (a decoded-code
+   * cache must be invalidated).
+   */
+  private void selfModifying() {
+    CaseBuilder b = alu.begin("smc", 64);
+    int newByte = rnd.nextInt(256);
+    int oldByte = rnd.nextInt(256);
+    byte[] code;
+    switch (rnd.nextInt(3)) {
+      case 0 -> // mov byte [rip+1], NEW ; mov al, OLD
+        code = new byte[] {(byte) 0xc6, 0x05, 1, 0, 0, 0, (byte) newByte, (byte) 0xb0, (byte) oldByte};
+      case 1 -> { // loop twice over "mov al, OLD; add dl, al", patching the immediate after the first pass
+        code = new byte[] {(byte) 0xb9, 2, 0, 0, 0, 0x31, (byte) 0xd2, (byte) 0xb0, (byte) oldByte, 0x00, (byte) 0xc2,
+          (byte) 0xc6, 0x05, (byte) 0xf6, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) newByte, (byte) 0xff,
+          (byte) 0xc9, 0x75, (byte) 0xf1};
+      }
+      default -> { // same loop, patching the opcode: add dl,al (00) becomes sub dl,al (28) or xor (30)
+        int opc = rnd.nextBoolean() ? 0x28 : 0x30;
+        code = new byte[] {(byte) 0xb9, 2, 0, 0, 0, 0x31, (byte) 0xd2, (byte) 0xb0, (byte) oldByte, 0x00, (byte) 0xc2,
+          (byte) 0xc6, 0x05, (byte) 0xf7, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) opc, (byte) 0xff,
+          (byte) 0xc9, 0x75, (byte) 0xf1};
       }
     }
     b.build(code, out);
