@@ -55,6 +55,8 @@ final class EdgeTemplates {
     for (int i = 0; i < n; i++) {
       pageFaults();
       selfModifying();
+      addressSize32();
+      hintNops();
     }
   }
 
@@ -205,5 +207,48 @@ final class EdgeTemplates {
       }
     }
     b.build(code, out);
+  }
+
+  /**
+   * 67-prefixed (32-bit address size) memory operands: the effective address is computed from
+   * the low 32 bits of base and index and truncated to 32 bits, so random upper register bits are
+   * ignored and base + index*scale + disp may wrap around 4 GiB into the window.
+   */
+  private void addressSize32() {
+    CaseBuilder b = alu.begin("addr32 wrap", 32);
+    int base = 3 + (rnd.nextBoolean() ? 0 : 8); // rbx or r11
+    int index = rnd.nextBoolean() ? -1 : 6; // rsi
+    int scale = 1 << rnd.nextInt(4);
+    int off = 16 + rnd.nextInt(400);
+    long target = DiffEnv.SCRATCH_BASE + off;
+    long disp = rnd.nextBoolean() ? 0x7fff_ff00L + rnd.nextInt(200) : -(long) rnd.nextInt(0x7fff_0000);
+    long iv = index < 0 ? 0 : rnd.nextInt(1 << 20);
+    long baseLow = (target - disp - iv * scale) & 0xffff_ffffL;
+    b.regs[base] = (rnd.nextLong() & ~0xffff_ffffL) | baseLow;
+    if (index >= 0) {
+      b.regs[index] = (rnd.nextLong() & ~0xffff_ffffL) | iv;
+    }
+    b.poke(off, b.val(64), 8);
+    Rm rm = X86Asm.Rm.mem(base, index, scale, disp, 4);
+    int size = new int[] {16, 32, 64}[rnd.nextInt(3)];
+    int[] opcodes = {0x8b, 0x03, 0x89, 0x31};
+    int reg = new int[] {0, 1, 2, 7}[rnd.nextInt(4)];
+    byte[] code = X86Asm.encode(AluTemplates.prefixes(size, 0x67), size == 64, false,
+        new int[] {opcodes[rnd.nextInt(opcodes.length)]}, reg, rm, 0, 0);
+    b.build(code, out);
+  }
+
+  /** Hint NOPs 0F 18..1F /r in register and memory forms (incl. endbr64 F3 0F 1E FA): no effect. */
+  private void hintNops() {
+    CaseBuilder b = alu.begin("hint nop", 32);
+    int opc = 0x18 + rnd.nextInt(8);
+    Rm rm = rnd.nextBoolean() ? b.mem(-1) : Rm.reg(b.reg(32));
+    int digit = opc == 0x18 ? 4 + rnd.nextInt(4) : rnd.nextInt(8); // 0F 18 /0-/3 are PREFETCHh
+    if (opc == 0x1e && rnd.nextBoolean()) {
+      b.build(new byte[] {(byte) 0xf3, 0x0f, 0x1e, (byte) 0xfa}, out); // endbr64
+      return;
+    }
+    int[] pfx = rnd.nextBoolean() ? new int[] {0x66} : new int[0];
+    b.build(b.code(pfx, rnd.nextBoolean(), new int[] {0x0f, opc}, digit, rm, 0, 0), out);
   }
 }
