@@ -16,7 +16,9 @@
  *     user mode). Faults are caught on an alternate signal stack.
  *
  * Protocol (text, one case per line on stdin, one result per line on stdout, in order):
- *   in : <code hex> <rflags hex> <r0 hex> ... <r15 hex> <mem seed hex> <patches>
+ *   in : <code hex> <rflags hex> <r0 hex> ... <r15 hex> <mem seed hex> <patches> [32]
+ *        a trailing "32" runs the bytes in 32-bit compatibility mode (CS = __USER32_CS); then
+ *        only EAX..EDI and the flags are meaningful
  *        patches: "-" or comma-separated "<offset hex>=<bytes hex>"
  *   out: "OK <rflags> <r0> ... <r15> <changes> <hash>"   changes: "-" or comma-separated
  *        "<off>=<byte>" (bytes of the window that differ from their initial value, offsets
@@ -47,6 +49,10 @@
 #define WINDOW 512
 #define CTX_BASE 0x300000UL /* in: regs[16], rflags; out at +0x100; saved rsp at +0x200 */
 #define MAX_CODE 64
+/* Linux x86-64 GDT: __USER32_CS, __USER_DS, __USER_CS */
+#define USER32_CS 0x23
+#define USER_DS 0x2b
+#define USER64_CS 0x33
 #define LINE_MAX_LEN 8192
 
 /* Prologue/epilogue copied around the test bytes. Position independent: absolute addresses only. */
@@ -216,10 +222,11 @@ run_case(char *line)
        tok = strtok_r(NULL, " \t\r\n", &save)) {
     fields[nf++] = tok;
   }
-  if (nf != 20) {
-    printf("ERR expected 20 fields, got %d\n", nf);
+  if (nf != 20 && nf != 21) {
+    printf("ERR expected 20 or 21 fields, got %d\n", nf);
     return;
   }
+  int compat = nf == 21 && strcmp(fields[20], "32") == 0;
   unsigned char code[MAX_CODE];
   int ncode = parse_bytes(fields[0], code, MAX_CODE);
   if (ncode <= 0) {
@@ -244,10 +251,34 @@ run_case(char *line)
   size_t plen = (size_t)(dt_prologue_end - dt_prologue_start);
   size_t elen = (size_t)(dt_epilogue_end - dt_epilogue_start);
   unsigned char *page = (unsigned char *)CODE_BASE;
-  memcpy(page + TEST_OFF - plen, dt_prologue_start, plen);
-  memcpy(page + TEST_OFF, code, (size_t)ncode);
-  memcpy(page + TEST_OFF + ncode, dt_epilogue_start, elen);
-  void (*fn)(void) = (void (*)(void))(page + TEST_OFF - plen);
+  unsigned char *p = page + TEST_OFF;
+  if (compat) {
+    /*
+     * 32-bit case: the prologue ends with "jmp far [FARPTR]" to USER32_CS:TEST_ADDR (compatibility
+     * mode); the test bytes are followed by "jmp far USER_CS:epilogue" back to 64-bit mode.
+     * DS/ES must hold a usable data selector in compatibility mode.
+     */
+    static const unsigned char farjmp[] = {0xff, 0x2c, 0x25, 0x00, 0x03, 0x30, 0x00}; /* jmp far [0x300300] */
+    memcpy(p - sizeof farjmp - plen, dt_prologue_start, plen);
+    memcpy(p - sizeof farjmp, farjmp, sizeof farjmp);
+    memcpy(p, code, (size_t)ncode);
+    uint32_t back = (uint32_t)(CODE_BASE + TEST_OFF + ncode + 7);
+    unsigned char *q = p + ncode;
+    q[0] = 0xea;
+    memcpy(q + 1, &back, 4);
+    q[5] = USER64_CS;
+    q[6] = 0;
+    memcpy(q + 7, dt_epilogue_start, elen);
+    uint32_t *fp = (uint32_t *)(CTX_BASE + 0x300);
+    fp[0] = (uint32_t)(CODE_BASE + TEST_OFF);
+    fp[1] = USER32_CS;
+    __asm__ volatile("mov %0, %%ds\n\tmov %0, %%es" : : "r"(USER_DS));
+  } else {
+    memcpy(p - plen, dt_prologue_start, plen);
+    memcpy(p, code, (size_t)ncode);
+    memcpy(p + ncode, dt_epilogue_start, elen);
+  }
+  void (*fn)(void) = (void (*)(void))(compat ? p - 7 - plen : p - plen);
 
   fault_signal = 0;
   if (sigsetjmp(fault_env, 1) == 0) {

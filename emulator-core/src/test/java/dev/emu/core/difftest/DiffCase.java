@@ -23,6 +23,8 @@ final class DiffCase {
    * is compared byte for byte.
    */
   long emuRflagsOr;
+  /** Runs in 32-bit mode (host: compatibility mode; emu: protected mode without paging). */
+  boolean mode32;
   /** Extra description (e.g. the mnemonics of an instruction chain). */
   String detail = "";
   final long rflags;
@@ -80,6 +82,9 @@ final class DiffCase {
         }
         sb.append(i == 0 ? "" : ",").append(Long.toHexString(p[0])).append('=').append(DiffEnv.hex(b));
       }
+    }
+    if (mode32) {
+      sb.append(" 32");
     }
     return sb.toString();
   }

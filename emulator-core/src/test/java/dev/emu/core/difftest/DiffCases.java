@@ -27,6 +27,11 @@ final class DiffCases {
     new ControlTemplates(rnd, out, n * 2).all();
     new EdgeTemplates(rnd, out, n).all();
     new ChainTemplates(rnd, out, n * 200).all();
+    // 32-bit mode (host compatibility mode, emu protected mode): the generic templates without REX
+    new AluTemplates(rnd, out, Math.max(1, n / 4), true).all();
+    new MiscTemplates(rnd, out, Math.max(1, n / 4), true).all(features);
+    new StringTemplates(rnd, out, Math.max(1, n / 4), true).all();
+    new Legacy32Templates(rnd, out, n * 4).all();
     return out;
   }
 }

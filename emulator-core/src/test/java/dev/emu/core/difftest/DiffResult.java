@@ -48,7 +48,8 @@ final class DiffResult {
     String[] f = line.trim().split(" ");
     if (f[0].equals("FAULT")) {
       int vector = Integer.parseInt(f[1]);
-      if (f.length >= 24 && Integer.parseInt(f[3], 16) == vector) {
+      if (f.length >= 24) {
+        vector = Integer.parseInt(f[3], 16); // the kernel's trapno: the exact hardware vector
         long[] regs = new long[16];
         for (int r = 0; r < 16; r++) {
           regs[r] = Long.parseUnsignedLong(f[8 + r], 16);
@@ -85,11 +86,12 @@ final class DiffResult {
    * instructions, as after the last completed iteration). The host runs at CPL 3 and emu at
    * CPL 0, so the #PF error code's U/S bit (bit 2) is masked.
    */
-  private static String compareFaults(DiffResult expected, DiffResult actual) {
+  private static String compareFaults(DiffCase c, DiffResult expected, DiffResult actual) {
     StringBuilder sb = new StringBuilder();
+    long regMask = c.mode32 ? 0xffff_ffffL : -1L;
     if (expected.regs != null && actual.regs != null) {
-      for (int r = 0; r < 16; r++) {
-        if (r != DiffEnv.RSP && expected.regs[r] != actual.regs[r]) {
+      for (int r = 0; r < (c.mode32 ? 8 : 16); r++) {
+        if (r != DiffEnv.RSP && ((expected.regs[r] ^ actual.regs[r]) & regMask) != 0) {
           sb.append(String.format("%s at fault: host %016x emu %016x; ", DiffEnv.REG_NAMES[r], expected.regs[r],
               actual.regs[r]));
         }
@@ -124,14 +126,15 @@ final class DiffResult {
         return "fault: host " + (expected.fault ? "#" + expected.vector : "none")
             + ", emu " + (actual.fault ? "#" + actual.vector : "none");
       }
-      return compareFaults(expected, actual);
+      return compareFaults(c, expected, actual);
     }
     StringBuilder sb = new StringBuilder();
-    for (int r = 0; r < 16; r++) {
+    long regMask = c.mode32 ? 0xffff_ffffL : -1L; // 32-bit mode: EAX..EDI; upper halves undefined
+    for (int r = 0; r < (c.mode32 ? 8 : 16); r++) {
       if ((c.undefinedRegs & (1 << r)) != 0) {
         continue;
       }
-      if (expected.regs[r] != actual.regs[r]) {
+      if (((expected.regs[r] ^ actual.regs[r]) & regMask) != 0) {
         sb.append(String.format("%s: host %016x emu %016x; ", DiffEnv.REG_NAMES[r], expected.regs[r], actual.regs[r]));
       }
     }

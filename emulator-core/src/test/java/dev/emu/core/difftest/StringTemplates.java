@@ -18,10 +18,17 @@ final class StringTemplates {
   final List<DiffCase> out;
   final int n;
 
+  final boolean mode32;
+
   StringTemplates(Random rnd, List<DiffCase> out, int n) {
+    this(rnd, out, n, false);
+  }
+
+  StringTemplates(Random rnd, List<DiffCase> out, int n, boolean mode32) {
     this.rnd = rnd;
     this.out = out;
     this.n = n;
+    this.mode32 = mode32;
   }
 
   void all() {
@@ -37,7 +44,7 @@ final class StringTemplates {
         }
       }
     }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < (mode32 ? 0 : n); i++) {
       longRep();
     }
   }
@@ -95,9 +102,9 @@ final class StringTemplates {
   }
 
   private void stringCase(int k, int size, int rep) {
-    boolean a32 = rnd.nextInt(4) == 0;
+    boolean a32 = !mode32 && rnd.nextInt(4) == 0; // in 32-bit mode 67 means SI/DI/CX
     String repName = rep == 0 ? "" : rep == 1 ? (k == 1 || k == 4 ? "repe " : "rep ") : "repne ";
-    CaseBuilder b = new CaseBuilder(rnd, repName + NAMES[k] + size + (a32 ? " addr32" : ""), false);
+    CaseBuilder b = new CaseBuilder(rnd, repName + NAMES[k] + size + (a32 ? " addr32" : ""), false, mode32);
     int e = size / 8;
     boolean down = rnd.nextBoolean();
     if (down) {
