@@ -28,7 +28,9 @@
  *        0 #DE (SIGFPE), 6 #UD (SIGILL), 13 #GP (SIGSEGV with SI_KERNEL), 14 #PF (other
  *        SIGSEGV), 12 #SS (SIGBUS), 3 #BP (SIGTRAP); the rest from the kernel's sigcontext
  *        (trapno is the exact vector, err the pushed error code, cr2 the #PF address)
- *   An unparsable line gets "ERR <reason>".
+ *   An unparsable line gets "ERR <reason>". A case runs in 32-bit mode only if the kernel
+ *   provides a present __USER32_CS (IA32 emulation): the Java side first sends a NOP case with
+ *   "32" and skips 32-bit cases if that faults.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>

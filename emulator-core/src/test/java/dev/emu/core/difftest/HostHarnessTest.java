@@ -73,7 +73,7 @@ class HostHarnessTest {
 
   @Test
   void generatedCases_runOnHostDeterministically_andFaultOnlyWhereIntended() throws Exception {
-    List<DiffCase> cases = DiffCases.generate(CpuDiffTest.SEED, 3, DiffCases.Features.ALL);
+    List<DiffCase> cases = DiffCases.generate(CpuDiffTest.SEED, 3, DiffCases.Features.ALL, host.supportsCompat32());
     List<DiffResult> first = host.run(cases);
     List<DiffResult> second = host.run(cases);
     Map<String, Integer> faults = new TreeMap<>();
