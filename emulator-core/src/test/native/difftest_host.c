@@ -9,7 +9,8 @@
  *   - scratch region of SCRATCH_SIZE bytes at SCRATCH_BASE, all filled from a splitmix64 stream
  *     (seed given per case); its first WINDOW bytes are then patched with the case's explicit
  *     bytes and compared byte by byte, the whole region by an FNV-1a hash; the page after it is
- *     unmapped;
+ *     unmapped; the region is executable (page-crossing instruction fetch cases) and patches may
+ *     address all of it;
  *   - all 16 GPRs from the case, RSP included (it normally points into the scratch window so that
  *     PUSH/POP/CALL/RET are comparable; the epilogue touches no stack before saving it); RFLAGS
  *     from the case (only CF PF AF ZF SF DF OF may be set: TF/AC/IF cannot be set safely from
@@ -187,7 +188,7 @@ apply_patches(char *s, unsigned char *win)
     unsigned long off = strtoul(tok, NULL, 16);
     unsigned char buf[WINDOW];
     int n = parse_bytes(eq + 1, buf, WINDOW);
-    if (n < 0 || off + (unsigned long)n > WINDOW) {
+    if (n < 0 || off + (unsigned long)n > SCRATCH_SIZE) {
       return -1;
     }
     memcpy(win + off, buf, (size_t)n);
@@ -327,7 +328,8 @@ int
 main(void)
 {
   map_fixed(CODE_BASE, CODE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
-  map_fixed(SCRATCH_BASE, SCRATCH_SIZE, PROT_READ | PROT_WRITE);
+  /* executable too: page-crossing fetch cases run code placed in the scratch region */
+  map_fixed(SCRATCH_BASE, SCRATCH_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
   map_fixed(CTX_BASE, 0x1000, PROT_READ | PROT_WRITE);
   /* make sure the page after the scratch page is free (then leave it unmapped) */
   map_fixed(SCRATCH_BASE + SCRATCH_SIZE, 0x1000, PROT_NONE);
