@@ -24,7 +24,8 @@
  *   out: "OK <rflags> <r0> ... <r15> <changes> <hash>"   changes: "-" or comma-separated
  *        "<off>=<byte>" (bytes of the window that differ from their initial value, offsets
  *        ascending, hex); hash: FNV-1a 64 of the whole scratch region
- *        "FAULT <vector> <signal> <trapno> <error code> <cr2> <rip> <rflags> <r0>..<r15>"
+ *        "FAULT <vector> <signal> <trapno> <error code> <cr2> <rip> <rflags> <r0>..<r15> <changes>
+ *        <hash>"
  *        (state at the fault, from the kernel's sigcontext)   vector from the signal:
  *        0 #DE (SIGFPE), 6 #UD (SIGILL), 13 #GP (SIGSEGV with SI_KERNEL), 14 #PF (other
  *        SIGSEGV), 12 #SS (SIGBUS), 3 #BP (SIGTRAP); the rest from the kernel's sigcontext
@@ -216,6 +217,8 @@ signal_vector(int sig, int code)
   }
 }
 
+static void print_memory(const unsigned char *win, const unsigned char *init);
+
 static void
 run_case(char *line)
 {
@@ -293,13 +296,20 @@ run_case(char *line)
     for (int r = 0; r < 16; r++) {
       printf(" %llx", (unsigned long long)fault_regs[r]);
     }
-    printf("\n");
+    print_memory(win, init);
     return;
   }
   printf("OK %llx", (unsigned long long)out[16]);
   for (int r = 0; r < 16; r++) {
     printf(" %llx", (unsigned long long)out[r]);
   }
+  print_memory(win, init);
+}
+
+/* " <window changes or -> <hash of the whole scratch region>\n" */
+static void
+print_memory(const unsigned char *win, const unsigned char *init)
+{
   int any = 0;
   for (int i = 0; i < WINDOW; i++) {
     if (win[i] != init[i]) {
