@@ -227,6 +227,9 @@ public final class Pmu {
   public long rdpmc(int ecx) {
     boolean fixed = (ecx & (1 << 30)) != 0;
     int index = ecx & ~(1 << 30);
+    if (index < 0) {
+      return -1; // ECX[31] (the old "fast read" bit) is not supported
+    }
     if (fixed) {
       return index < FIXED_COUNTERS ? value(GP_COUNTERS + index) : -1;
     }
