@@ -1,5 +1,7 @@
 package dev.emu.devices.apic;
 
+import static dev.emu.devices.apic.LapicRegisters.*;
+
 import dev.emu.core.time.Timeline;
 
 /**
@@ -23,104 +25,6 @@ import dev.emu.core.time.Timeline;
  * Delivery is instantaneous, so delivery-status bits always read 0.
  */
 public final class Lapic {
-  // ---- xAPIC register offsets within the 4 KiB page (x2APIC MSR = 0x800 + offset / 16) ----
-  public static final int OFS_ID = 0x020;
-  public static final int OFS_VERSION = 0x030;
-  public static final int OFS_TPR = 0x080;
-  public static final int OFS_APR = 0x090;
-  public static final int OFS_PPR = 0x0A0;
-  public static final int OFS_EOI = 0x0B0;
-  public static final int OFS_RRD = 0x0C0;
-  public static final int OFS_LDR = 0x0D0;
-  public static final int OFS_DFR = 0x0E0;
-  public static final int OFS_SVR = 0x0F0;
-  public static final int OFS_ISR = 0x100;
-  public static final int OFS_TMR = 0x180;
-  public static final int OFS_IRR = 0x200;
-  public static final int OFS_ESR = 0x280;
-  public static final int OFS_ICR_LOW = 0x300;
-  public static final int OFS_ICR_HIGH = 0x310;
-  public static final int OFS_LVT_TIMER = 0x320;
-  public static final int OFS_LVT_THERMAL = 0x330;
-  public static final int OFS_LVT_PMC = 0x340;
-  public static final int OFS_LVT_LINT0 = 0x350;
-  public static final int OFS_LVT_LINT1 = 0x360;
-  public static final int OFS_LVT_ERROR = 0x370;
-  public static final int OFS_TIMER_INITIAL = 0x380;
-  public static final int OFS_TIMER_CURRENT = 0x390;
-  public static final int OFS_TIMER_DIVIDE = 0x3E0;
-  /** x2APIC only (MSR 0x83F). */
-  public static final int OFS_SELF_IPI = 0x3F0;
-
-  // ---- MSRs ----
-  public static final int MSR_APIC_BASE = 0x1B;
-  public static final int MSR_TSC_DEADLINE = 0x6E0;
-  public static final int MSR_X2APIC_FIRST = 0x800;
-  public static final int MSR_X2APIC_LAST = 0x8FF;
-
-  // ---- IA32_APIC_BASE bits ----
-  public static final long APIC_BASE_BSP = 1L << 8;
-  public static final long APIC_BASE_EXTD = 1L << 10;
-  public static final long APIC_BASE_ENABLE = 1L << 11;
-  /** Base address field; bits 63:52 and 9, 7:0 are reserved (MAXPHYADDR assumed 52). */
-  public static final long APIC_BASE_ADDRESS_MASK = 0x000F_FFFF_FFFF_F000L;
-  private static final long APIC_BASE_RESERVED = ~(APIC_BASE_ADDRESS_MASK | APIC_BASE_BSP
-      | APIC_BASE_EXTD | APIC_BASE_ENABLE);
-
-  // ---- LVT bits ----
-  static final int LVT_VECTOR = 0xFF;
-  static final int LVT_DELIVERY_MODE = 0x700;
-  static final int LVT_DELIVERY_STATUS = 1 << 12;
-  static final int LVT_POLARITY = 1 << 13;
-  static final int LVT_REMOTE_IRR = 1 << 14;
-  static final int LVT_TRIGGER_LEVEL = 1 << 15;
-  public static final int LVT_MASKED = 1 << 16;
-  static final int LVT_TIMER_MODE_SHIFT = 17;
-  private static final int LVT_TIMER = 0;
-  private static final int LVT_THERMAL = 1;
-  private static final int LVT_PMC = 2;
-  private static final int LVT_LINT0 = 3;
-  private static final int LVT_LINT1 = 4;
-  private static final int LVT_ERROR = 5;
-  private static final int LVT_COUNT = 6;
-  /** Writable bits per LVT entry (timer: plus bit 18 when TSC-deadline is supported). */
-  private static final int[] LVT_WRITABLE = {
-    LVT_MASKED | (0b01 << LVT_TIMER_MODE_SHIFT) | LVT_VECTOR,
-    LVT_MASKED | LVT_DELIVERY_MODE | LVT_VECTOR,
-    LVT_MASKED | LVT_DELIVERY_MODE | LVT_VECTOR,
-    LVT_MASKED | LVT_TRIGGER_LEVEL | LVT_POLARITY | LVT_DELIVERY_MODE | LVT_VECTOR,
-    LVT_MASKED | LVT_TRIGGER_LEVEL | LVT_POLARITY | LVT_DELIVERY_MODE | LVT_VECTOR,
-    LVT_MASKED | LVT_VECTOR,
-  };
-
-  // ---- ICR low bits ----
-  static final int ICR_DEST_LOGICAL = 1 << 11;
-  static final int ICR_LEVEL_ASSERT = 1 << 14;
-  static final int ICR_TRIGGER_LEVEL = 1 << 15;
-  static final int ICR_SHORTHAND_SHIFT = 18;
-  static final int ICR_LOW_WRITABLE = 0b1100_1100_1111_1111_1111;
-  static final int SHORTHAND_NONE = 0;
-  static final int SHORTHAND_SELF = 1;
-  static final int SHORTHAND_ALL = 2;
-  static final int SHORTHAND_OTHERS = 3;
-
-  // ---- SVR / ESR bits ----
-  public static final int SVR_ENABLE = 1 << 8;
-  private static final int SVR_WRITABLE = 0x3FF; // vector, enable, focus-check (ignored)
-  public static final int ESR_SEND_ILLEGAL_VECTOR = 1 << 5;
-  public static final int ESR_RECEIVE_ILLEGAL_VECTOR = 1 << 6;
-  public static final int ESR_ILLEGAL_REGISTER = 1 << 7;
-  public static final int ESR_REDIRECTIBLE_IPI = 1 << 4;
-
-  // ---- reset values ----
-  public static final long DEFAULT_APIC_BASE_ADDRESS = 0xFEE0_0000L;
-  /** Version 0x14 (integrated APIC), Max LVT Entry = 5 (six entries), no EOI suppression. */
-  public static final int DEFAULT_VERSION = (LVT_COUNT - 1) << 16 | 0x14;
-  /** SVR resets to 0xFF: software-disabled, spurious vector 0xFF. */
-  static final int DEFAULT_SVR = 0xFF;
-  /** DFR resets to all ones: flat model. */
-  static final int DEFAULT_DFR = 0xFFFF_FFFF;
-
   private final int initialId;
   private final Timeline timeline;
   private final long tscHz;
@@ -141,9 +45,9 @@ public final class Lapic {
   private int icrLow;
   private int icrHigh;
   private final int[] lvt = new int[LVT_COUNT];
-  private final long[] isr = new long[4];
-  private final long[] irr = new long[4];
-  private final long[] tmr = new long[4];
+  private final VectorRegister isr = new VectorRegister();
+  private final VectorRegister irr = new VectorRegister();
+  private final VectorRegister tmr = new VectorRegister();
   // hidden state
   /** Errors collected since the last ESR write (write-to-arm: a write latches them into esr). */
   private int pendingErrors;
@@ -191,9 +95,9 @@ public final class Lapic {
     icrLow = 0;
     icrHigh = 0;
     java.util.Arrays.fill(lvt, LVT_MASKED);
-    java.util.Arrays.fill(isr, 0);
-    java.util.Arrays.fill(irr, 0);
-    java.util.Arrays.fill(tmr, 0);
+    isr.clearAll();
+    irr.clearAll();
+    tmr.clearAll();
     timer.reset();
   }
 
@@ -397,31 +301,6 @@ public final class Lapic {
     return true;
   }
 
-  private static final int[] X2APIC_ABSENT = {OFS_APR, OFS_RRD, OFS_DFR, OFS_ICR_HIGH};
-
-  /** Table 10-1 (xAPIC) / table 10-6 (x2APIC) register existence. */
-  private static boolean registerExists(int off, boolean x2apic) {
-    if (x2apic) {
-      for (int absent : X2APIC_ABSENT) {
-        if (off == absent) {
-          return false;
-        }
-      }
-      if (off == OFS_SELF_IPI) {
-        return true;
-      }
-    }
-    switch (off) {
-      case OFS_ID, OFS_VERSION, OFS_TPR, OFS_APR, OFS_PPR, OFS_EOI, OFS_RRD, OFS_LDR, OFS_DFR,
-          OFS_SVR, OFS_ESR, OFS_ICR_LOW, OFS_ICR_HIGH, OFS_TIMER_INITIAL, OFS_TIMER_CURRENT,
-          OFS_TIMER_DIVIDE:
-        return true;
-      default:
-        return (off >= OFS_ISR && off < OFS_IRR + 0x80)
-            || (off >= OFS_LVT_TIMER && off <= OFS_LVT_ERROR);
-    }
-  }
-
   // ======================= register file =======================
 
   private int readRegister(int off) {
@@ -459,9 +338,8 @@ public final class Lapic {
           return lvt[(off - OFS_LVT_TIMER) >> 4];
         }
         if (off >= OFS_ISR && off < OFS_IRR + 0x80) {
-          long[] bits = off < OFS_TMR ? isr : off < OFS_IRR ? tmr : irr;
-          int word = (off >> 4) & 7; // 32-bit word index within the 256-bit register
-          return (int) (bits[word >> 1] >>> (32 * (word & 1)));
+          VectorRegister bits = off < OFS_TMR ? isr : off < OFS_IRR ? tmr : irr;
+          return bits.word((off >> 4) & 7);
         }
         return 0; // EOI, RRD (remote read unsupported: reads 0)
     }
@@ -549,37 +427,16 @@ public final class Lapic {
 
   // ======================= priorities and acceptance =======================
 
-  private static int highest(long[] bits) {
-    for (int i = 3; i >= 0; i--) {
-      if (bits[i] != 0) {
-        return i * 64 + 63 - Long.numberOfLeadingZeros(bits[i]);
-      }
-    }
-    return -1;
-  }
-
-  private static boolean test(long[] bits, int v) {
-    return (bits[v >> 6] & (1L << v)) != 0;
-  }
-
-  private static void set(long[] bits, int v) {
-    bits[v >> 6] |= 1L << v;
-  }
-
-  private static void clear(long[] bits, int v) {
-    bits[v >> 6] &= ~(1L << v);
-  }
-
   /** PPR (SDM 10.8.3.1): TPR if its class is at least the highest in-service class. */
   private int ppr() {
-    int isrv = Math.max(highest(isr), 0);
+    int isrv = Math.max(isr.highest(), 0);
     return (tpr & 0xF0) >= (isrv & 0xF0) ? tpr : isrv & 0xF0;
   }
 
   /** APR (SDM 10.8.3.1 / P6 definition). */
   private int apr() {
-    int isrv = Math.max(highest(isr), 0) & 0xF0;
-    int irrv = Math.max(highest(irr), 0) & 0xF0;
+    int isrv = Math.max(isr.highest(), 0) & 0xF0;
+    int irrv = Math.max(irr.highest(), 0) & 0xF0;
     if ((tpr & 0xF0) >= irrv && (tpr & 0xF0) > isrv) {
       return tpr;
     }
@@ -588,10 +445,10 @@ public final class Lapic {
 
   /** What CpuHost.interruptPending needs: a fixed vector whose class beats PPR. */
   public boolean interruptPending() {
-    if (!hardwareEnabled() || !softwareEnabled()) {
+    if (irr.isEmpty() || !hardwareEnabled() || !softwareEnabled()) {
       return false;
     }
-    int v = highest(irr);
+    int v = irr.highest();
     return v >= 0 && (v & 0xF0) > (ppr() & 0xF0);
   }
 
@@ -600,9 +457,9 @@ public final class Lapic {
     if (!interruptPending()) {
       return svr & LVT_VECTOR;
     }
-    int v = highest(irr);
-    clear(irr, v);
-    set(isr, v);
+    int v = irr.highest();
+    irr.clear(v);
+    isr.set(v);
     return v;
   }
 
@@ -629,22 +486,22 @@ public final class Lapic {
       raiseError(ESR_RECEIVE_ILLEGAL_VECTOR); // vectors 0-15 never enter the IRR
       return;
     }
-    set(irr, vector);
+    irr.set(vector);
     if (levelTriggered) {
-      set(tmr, vector);
+      tmr.set(vector);
     } else {
-      clear(tmr, vector);
+      tmr.clear(vector);
     }
     notifyIfPending();
   }
 
   private void eoi() {
-    int v = highest(isr);
+    int v = isr.highest();
     if (v < 0) {
       return;
     }
-    clear(isr, v);
-    if (test(tmr, v)) {
+    isr.clear(v);
+    if (tmr.test(v)) {
       for (int pin = 0; pin < 2; pin++) {
         int index = LVT_LINT0 + pin;
         if ((lvt[index] & LVT_REMOTE_IRR) != 0 && (lvt[index] & LVT_VECTOR) == v) {
@@ -731,6 +588,9 @@ public final class Lapic {
     if (mode == ApicBus.DM_LOWEST_PRIORITY && x2apicMode()) {
       raiseError(ESR_REDIRECTIBLE_IPI); // SDM 10.12.9: not supported in x2APIC mode
       return;
+    }
+    if (bus == null && shorthand != SHORTHAND_SELF) {
+      return; // a LAPIC built without a bus (tests) only reaches itself
     }
     switch (shorthand) {
       case SHORTHAND_SELF -> receive(mode, vector, level, trigLevel);
@@ -835,20 +695,10 @@ public final class Lapic {
           (lvt[i] & LVT_MASKED) != 0 ? " masked" : ""));
     }
     sb.append(String.format("icr=0x%08x%08x%n", icrHigh, icrLow));
-    sb.append("irr=").append(vectors(irr)).append(" isr=").append(vectors(isr))
-        .append(" tmr=").append(vectors(tmr)).append(System.lineSeparator());
+    sb.append("irr=").append(irr).append(" isr=").append(isr).append(" tmr=").append(tmr)
+        .append(System.lineSeparator());
     sb.append(timer.describe(now)).append(String.format(" (timer clock %d Hz)", tscHz
         / LapicTimer.CYCLES_PER_TICK)).append(System.lineSeparator());
     return sb.toString();
-  }
-
-  private static String vectors(long[] bits) {
-    StringBuilder sb = new StringBuilder("{");
-    for (int v = 0; v < 256; v++) {
-      if (test(bits, v)) {
-        sb.append(sb.length() > 1 ? "," : "").append(String.format("0x%02x", v));
-      }
-    }
-    return sb.append('}').toString();
   }
 }

@@ -205,7 +205,15 @@ final class LapicTimer {
         if (initialCount == 0 || masked) {
           return;
         }
-        event.schedule(deadline + period());
+        long p = period();
+        long next = deadline + p;
+        long global = timeline.globalNow();
+        if (next <= global) {
+          // Time jumped past several periods: their interrupts would merge into the one IRR bit
+          // anyway, so re-arm on the first boundary after now instead of firing each one.
+          next = start + ((global - start) / p + 1) * p;
+        }
+        event.schedule(next);
         lapic.timerExpired();
       }
       default -> {

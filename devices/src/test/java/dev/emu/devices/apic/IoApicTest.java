@@ -22,8 +22,8 @@ class IoApicTest {
     lapic0 = new Lapic(0, timeline, 2_000_000_000L, bus, new FakeCpu());
     cpu1 = new FakeCpu();
     lapic1 = new Lapic(1, timeline, 2_000_000_000L, bus, cpu1);
-    lapic0.mmioWrite(Lapic.OFS_SVR, 4, Lapic.SVR_ENABLE | 0xFF);
-    lapic1.mmioWrite(Lapic.OFS_SVR, 4, Lapic.SVR_ENABLE | 0xFF);
+    lapic0.mmioWrite(LapicRegisters.OFS_SVR, 4, LapicRegisters.SVR_ENABLE | 0xFF);
+    lapic1.mmioWrite(LapicRegisters.OFS_SVR, 4, LapicRegisters.SVR_ENABLE | 0xFF);
     ioapic = new IoApic(bus, 2);
   }
 
@@ -43,7 +43,7 @@ class IoApicTest {
   }
 
   private void eoi(Lapic lapic) {
-    lapic.mmioWrite(Lapic.OFS_EOI, 4, 0);
+    lapic.mmioWrite(LapicRegisters.OFS_EOI, 4, 0);
   }
 
   @Test
@@ -108,7 +108,7 @@ class IoApicTest {
     ioapic.setIrq(9, true);
     assertThat(readReg(REG_REDIRECTION_BASE + 18) & RTE_REMOTE_IRR).isNotZero();
     assertThat(lapic0.acknowledge()).isEqualTo(0x49);
-    assertThat(lapic0.mmioRead(Lapic.OFS_TMR + 0x20, 4)).as("TMR bit 0x49").isEqualTo(1L << 9);
+    assertThat(lapic0.mmioRead(LapicRegisters.OFS_TMR + 0x20, 4)).as("TMR bit 0x49").isEqualTo(1L << 9);
     ioapic.setIrq(9, false); // device serviced before the EOI
     eoi(lapic0);
     assertThat(readReg(REG_REDIRECTION_BASE + 18) & RTE_REMOTE_IRR).isZero();
@@ -147,8 +147,8 @@ class IoApicTest {
 
   @Test
   void logicalDestination_andLowestPriority() {
-    lapic0.mmioWrite(Lapic.OFS_LDR, 4, 0x0100_0000);
-    lapic1.mmioWrite(Lapic.OFS_LDR, 4, 0x0200_0000);
+    lapic0.mmioWrite(LapicRegisters.OFS_LDR, 4, 0x0100_0000);
+    lapic1.mmioWrite(LapicRegisters.OFS_LDR, 4, 0x0200_0000);
     route(5, (int) (1L << 11) | 0x35, 0x02);
     ioapic.setIrq(5, true);
     assertThat(lapic0.interruptPending()).isFalse();

@@ -1,6 +1,6 @@
 package dev.emu.devices.apic;
 
-import static dev.emu.devices.apic.Lapic.*;
+import static dev.emu.devices.apic.LapicRegisters.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.emu.core.time.Timeline;
@@ -96,6 +96,18 @@ class LapicTimerTest {
     }
     timeline.advanceTo(1300);
     assertThat(read(OFS_TIMER_CURRENT)).isEqualTo(200);
+  }
+
+  @Test
+  void periodic_longJump_coalescesIntoOneInterrupt_andStaysInPhase() {
+    write(OFS_TIMER_DIVIDE, 0b1011);
+    write(OFS_LVT_TIMER, PERIODIC | VECTOR);
+    write(OFS_TIMER_INITIAL, 100);
+    timeline.advanceTo(10_050);
+    assertThat(took()).isTrue();
+    assertThat(took()).isFalse();
+    assertThat(lapic.timerDeadline()).isEqualTo(10_100);
+    assertThat(read(OFS_TIMER_CURRENT)).isEqualTo(50);
   }
 
   @Test

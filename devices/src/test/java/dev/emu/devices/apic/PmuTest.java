@@ -28,8 +28,8 @@ class PmuTest {
     clock = new FakePmuClock();
     cpu = new FakeCpu();
     lapic = new Lapic(0, new Timeline(), 2_000_000_000L, new ApicBus(), cpu);
-    lapic.mmioWrite(Lapic.OFS_SVR, 4, Lapic.SVR_ENABLE | 0xFF);
-    lapic.mmioWrite(Lapic.OFS_LVT_PMC, 4, ApicBus.DM_NMI << 8);
+    lapic.mmioWrite(LapicRegisters.OFS_SVR, 4, LapicRegisters.SVR_ENABLE | 0xFF);
+    lapic.mmioWrite(LapicRegisters.OFS_LVT_PMC, 4, ApicBus.DM_NMI << 8);
     pmu = new Pmu(clock, lapic);
     clock.pmu = pmu;
   }
@@ -141,7 +141,7 @@ class PmuTest {
     assertThat(cpu.nmis).isEqualTo(1);
     assertThat(pmu.readMsr(MSR_PERF_GLOBAL_STATUS)).isEqualTo(1);
     assertThat(pmu.readMsr(MSR_PMC0)).as("wrapped, keeps counting").isZero();
-    assertThat(lapic.mmioRead(Lapic.OFS_LVT_PMC, 4) & Lapic.LVT_MASKED).isNotZero();
+    assertThat(lapic.mmioRead(LapicRegisters.OFS_LVT_PMC, 4) & LapicRegisters.LVT_MASKED).isNotZero();
     assertThat(clock.cycleLimit).as("next overflow a full 2^48 later").isEqualTo(1000 + WRAP);
     clock.run(5, 1);
     assertThat(pmu.readMsr(MSR_PMC0)).isEqualTo(5);
@@ -169,7 +169,7 @@ class PmuTest {
 
   @Test
   void fixedCounterOverflow_withPmiBit_andFixedLvtpcVector() {
-    lapic.mmioWrite(Lapic.OFS_LVT_PMC, 4, 0xFE);
+    lapic.mmioWrite(LapicRegisters.OFS_LVT_PMC, 4, 0xFE);
     pmu.writeMsr(MSR_FIXED_CTR0 + 1, WRAP - 100);
     pmu.writeMsr(MSR_FIXED_CTR_CTRL, 0b1001 << 4); // fixed 1: OS + PMI
     pmu.writeMsr(MSR_PERF_GLOBAL_CTRL, 1L << 33);
@@ -217,7 +217,7 @@ class PmuTest {
       assertThat(pmu.readMsr(MSR_PERF_GLOBAL_STATUS)).isEqualTo(1);
       pmu.writeMsr(MSR_PMC0, -period);
       pmu.writeMsr(MSR_PERF_GLOBAL_OVF_CTRL, 1);
-      lapic.mmioWrite(Lapic.OFS_LVT_PMC, 4, ApicBus.DM_NMI << 8);
+      lapic.mmioWrite(LapicRegisters.OFS_LVT_PMC, 4, ApicBus.DM_NMI << 8);
     }
   }
 

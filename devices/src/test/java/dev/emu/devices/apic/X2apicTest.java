@@ -1,6 +1,6 @@
 package dev.emu.devices.apic;
 
-import static dev.emu.devices.apic.Lapic.*;
+import static dev.emu.devices.apic.LapicRegisters.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.emu.core.time.Timeline;
