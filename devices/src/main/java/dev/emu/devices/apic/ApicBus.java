@@ -26,6 +26,10 @@ public final class ApicBus {
   /** Physical/logical destination that reaches every LAPIC (x2APIC; xAPIC uses 0xFF). */
   public static final int BROADCAST_X2APIC = 0xFFFF_FFFF;
 
+  static final long MSI_ADDRESS_DEST_LOGICAL = 1L << 2;
+  static final int MSI_DATA_LEVEL_ASSERT = 1 << 14;
+  static final int MSI_DATA_TRIGGER_LEVEL = 1 << 15;
+
   private Lapic[] lapics = new Lapic[4];
   private int size;
   private IoApic ioApic;
@@ -99,6 +103,21 @@ public final class ApicBus {
         lapics[i].receive(deliveryMode, vector, level, trigLevel);
       }
     }
+  }
+
+  /**
+   * An MSI write (SDM vol. 3A 10.11): address 0xFEExxxxx with destination ID in bits 19:12 and
+   * destination mode in bit 2; data with vector 7:0, delivery mode 10:8, level 14, trigger 15.
+   * Returns false (nothing delivered) if the address is not in the 0xFEE00000 window.
+   */
+  public boolean deliverMsi(long address, int data) {
+    if ((address & 0xFFF0_0000L) != 0xFEE0_0000L || (address >>> 32) != 0) {
+      return false;
+    }
+    deliver((int) (address >>> 12) & 0xFF, (address & MSI_ADDRESS_DEST_LOGICAL) != 0,
+        (data >>> 8) & 0b111, data & 0xFF, (data & MSI_DATA_LEVEL_ASSERT) != 0,
+        (data & MSI_DATA_TRIGGER_LEVEL) != 0);
+    return true;
   }
 
   /** Shorthand "all including self" (exclude == null) or "all excluding self". */

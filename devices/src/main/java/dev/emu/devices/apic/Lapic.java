@@ -107,6 +107,14 @@ public final class Lapic {
     return initialId;
   }
 
+  /**
+   * LAPIC timer input clock in Hz before the divider: the core clock (= TSC rate), one count per
+   * cycle. A CPUID.15H crystal clock, if advertised, must report this value with ratio 1:1.
+   */
+  public long timerFrequencyHz() {
+    return tscHz / LapicTimer.CYCLES_PER_TICK;
+  }
+
   /** Raw IA32_APIC_BASE: page address (default 0xFEE00000) | ENABLE | EXTD | BSP. */
   public long apicBase() {
     return apicBase;
@@ -697,8 +705,8 @@ public final class Lapic {
     sb.append(String.format("icr=0x%08x%08x%n", icrHigh, icrLow));
     sb.append("irr=").append(irr).append(" isr=").append(isr).append(" tmr=").append(tmr)
         .append(System.lineSeparator());
-    sb.append(timer.describe(now)).append(String.format(" (timer clock %d Hz)", tscHz
-        / LapicTimer.CYCLES_PER_TICK)).append(System.lineSeparator());
+    sb.append(timer.describe(now)).append(String.format(" (timer clock %d Hz)",
+        timerFrequencyHz())).append(System.lineSeparator());
     return sb.toString();
   }
 }

@@ -167,4 +167,21 @@ class LapicIpiTest {
     assertThat(cpus[2].nmis).isZero();
     assertThat(lapics[2].mmioRead(OFS_ID, 4)).as("page gone: all ones").isEqualTo(0xFFFF_FFFFL);
   }
+
+  @Test
+  void msi_physicalAndLogical_andForeignAddressRejected() {
+    assertThat(bus.deliverMsi(0xFEE0_2000L, 0x45)).isTrue(); // dest 2, fixed, edge
+    assertThat(pending()).containsExactly(false, false, true, false);
+    for (int i = 0; i < CPUS; i++) {
+      lapics[i].mmioWrite(OFS_LDR, 4, (1 << i) << 24);
+    }
+    assertThat(bus.deliverMsi(0xFEE0_8004L, ApicBus.DM_NMI << 8)).isTrue(); // logical 0x08
+    assertThat(cpus[3].nmis).isEqualTo(1);
+    assertThat(bus.deliverMsi(0xFEC0_0000L, 0x46)).isFalse();
+  }
+
+  @Test
+  void timerFrequency_isTheCoreClock() {
+    assertThat(lapics[0].timerFrequencyHz()).isEqualTo(2_000_000_000L);
+  }
 }
