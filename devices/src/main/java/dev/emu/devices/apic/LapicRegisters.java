@@ -106,7 +106,7 @@ public final class LapicRegisters {
   /** DFR resets to all ones: flat model. */
   static final int DEFAULT_DFR = 0xFFFF_FFFF;
 
-  static final int[] X2APIC_ABSENT = {OFS_APR, OFS_RRD, OFS_DFR, OFS_ICR_HIGH};
+  private static final int[] X2APIC_ABSENT = {OFS_APR, OFS_RRD, OFS_DFR, OFS_ICR_HIGH};
 
   /** Table 10-1 (xAPIC) / table 10-6 (x2APIC) register existence. */
   static boolean registerExists(int off, boolean x2apic) {
