@@ -148,7 +148,8 @@ public final class Pmu {
       case MSR_FIXED_CTR_CTRL:
         return fixedCtrl;
       case MSR_PERF_GLOBAL_STATUS:
-        counterLimitReached(); // an overflow passed but not yet reported shows up here too
+        fold(); // an overflow passed but not yet reported shows up here too
+        rearm(false);
         return globalStatus;
       case MSR_PERF_GLOBAL_CTRL:
         return globalCtrl;
@@ -239,7 +240,7 @@ public final class Pmu {
   /** Called by the CPU (through CpuHost) at the boundary where a set limit was reached. */
   public void counterLimitReached() {
     fold();
-    rearm();
+    rearm(true); // re-send even if unchanged: the CPU may treat a reached limit as consumed
   }
 
   // ======================= counting =======================
@@ -296,6 +297,10 @@ public final class Pmu {
 
   /** Recomputes which counters run and the CPU's stop points. Counters must be folded first. */
   private void rearm() {
+    rearm(false);
+  }
+
+  private void rearm(boolean force) {
     long newCycleLimit = Long.MAX_VALUE;
     long newInstructionLimit = Long.MAX_VALUE;
     for (int i = 0; i < COUNTERS; i++) {
@@ -316,7 +321,7 @@ public final class Pmu {
         newInstructionLimit = Math.min(newInstructionLimit, overflowAt);
       }
     }
-    if (newCycleLimit != cycleLimit || newInstructionLimit != instructionLimit) {
+    if (force || newCycleLimit != cycleLimit || newInstructionLimit != instructionLimit) {
       cycleLimit = newCycleLimit;
       instructionLimit = newInstructionLimit;
       clock.setCounterLimits(newCycleLimit, newInstructionLimit);

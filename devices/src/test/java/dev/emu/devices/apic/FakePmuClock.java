@@ -10,6 +10,8 @@ final class FakePmuClock implements PmuClock {
   long cycleLimit = Long.MAX_VALUE;
   long instructionLimit = Long.MAX_VALUE;
   int limitCalls;
+  /** Behave like a CPU that forgets its limits once it reports them. */
+  boolean consumeLimits;
   Pmu pmu;
 
   @Override
@@ -38,6 +40,10 @@ final class FakePmuClock implements PmuClock {
       cycles += cyclesPerInstruction;
       instructions++;
       if (cycles >= cycleLimit || instructions >= instructionLimit) {
+        if (consumeLimits) {
+          cycleLimit = Long.MAX_VALUE;
+          instructionLimit = Long.MAX_VALUE;
+        }
         pmu.counterLimitReached();
       }
     }

@@ -148,6 +148,20 @@ class PmuTest {
   }
 
   @Test
+  void overflow_cpuThatConsumesLimits_stillGetsTheNextOne() {
+    clock.consumeLimits = true;
+    pmu.writeMsr(MSR_A_PMC0, WRAP - 100);
+    pmu.writeMsr(MSR_PERFEVTSEL0 + 1, EN | OS | INSTRUCTIONS);
+    pmu.writeMsr(MSR_A_PMC0 + 1, WRAP - 10);
+    pmu.writeMsr(MSR_PERFEVTSEL0, EN | OS | CYCLES);
+    clock.run(10, 1); // instruction counter overflows; the cycle limit must be re-sent
+    assertThat(pmu.readMsr(MSR_PERF_GLOBAL_STATUS)).isEqualTo(0b10);
+    assertThat(clock.cycleLimit).isEqualTo(100);
+    clock.run(90, 1);
+    assertThat(pmu.readMsr(MSR_PERF_GLOBAL_STATUS)).isEqualTo(0b11);
+  }
+
+  @Test
   void overflow_overshootingInstruction_reportsAtItsBoundary() {
     pmu.writeMsr(MSR_PMC0 + 2, -10);
     pmu.writeMsr(MSR_PERFEVTSEL0 + 2, EN | OS | INT | CYCLES);
