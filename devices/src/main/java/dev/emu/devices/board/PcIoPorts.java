@@ -22,8 +22,9 @@ import dev.emu.devices.uart.Uart16550;
 /**
  * The PC's I/O port space, shared by every CPU. Byte-wide devices see a 2- or 4-byte access as
  * consecutive byte accesses (little-endian); the ACPI PM block and isa-debug-exit take the access
- * whole. Unclaimed ports read all-ones and ignore writes (POST port 0x80 and the absent PIT at
- * 0x40-0x43 included).
+ * whole. The reset control register answers byte accesses only, so a dword access at 0xCF8 (PCI
+ * CONFIG_ADDRESS on a real chipset; there is no PCI here) is unclaimed. Unclaimed ports read
+ * all-ones and ignore writes (POST port 0x80 and the absent PIT at 0x40-0x43 included).
  */
 public final class PcIoPorts {
   private final Uart16550 com1;
@@ -57,7 +58,8 @@ public final class PcIoPorts {
     }
     int v = 0;
     for (int i = 0; i < size; i++) {
-      v |= readByte((port + i) & 0xFFFF) << (8 * i);
+      int p = (port + i) & 0xFFFF;
+      v |= (p == PORT_RESET ? 0xFF : readByte(p)) << (8 * i);
     }
     return v;
   }
@@ -77,7 +79,10 @@ public final class PcIoPorts {
       return;
     }
     for (int i = 0; i < size; i++) {
-      writeByte((port + i) & 0xFFFF, (value >>> (8 * i)) & 0xff);
+      int p = (port + i) & 0xFFFF;
+      if (p != PORT_RESET) {
+        writeByte(p, (value >>> (8 * i)) & 0xff);
+      }
     }
   }
 

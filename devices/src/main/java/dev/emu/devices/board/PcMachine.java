@@ -230,7 +230,7 @@ public final class PcMachine implements Machine {
   }
 
   /** The device-requested outcome of the last chunk (reboots in place), or null. */
-  private RunResult takePending() {
+  RunResult takePending() {
     if (resetReason != null) {
       String why = resetReason;
       resetReason = null;
