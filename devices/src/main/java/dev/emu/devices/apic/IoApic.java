@@ -160,7 +160,7 @@ public final class IoApic {
     }
   }
 
-  /** EOI for a vector (LAPIC broadcast or EOI register): clears remote IRR, re-samples level pins. */
+  /** EOI for a vector (LAPIC broadcast or EOI register): clears remote IRR, re-samples pins. */
   public void eoi(int vector) {
     for (int pin = 0; pin < PINS; pin++) {
       long rte = redirection[pin];
@@ -200,7 +200,8 @@ public final class IoApic {
     for (int pin = 0; pin < PINS; pin++) {
       long rte = redirection[pin];
       if ((rte & RTE_MASKED) == 0 || pinLevel[pin]) {
-        sb.append(String.format("pin %2d: 0x%016x%s%n", pin, rte, pinLevel[pin] ? " asserted" : ""));
+        sb.append(String.format("pin %2d: 0x%016x%s%n", pin, rte,
+            pinLevel[pin] ? " asserted" : ""));
       }
     }
     return sb.toString();

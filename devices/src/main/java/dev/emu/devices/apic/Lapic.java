@@ -166,7 +166,7 @@ public final class Lapic {
     return size >= 4 ? value : value & ((1L << (8 * size)) - 1);
   }
 
-  /** Write within the 4 KiB page. Registers are 32-bit; narrower or misaligned writes are dropped. */
+  /** Write within the 4 KiB page: 32-bit registers, narrower or misaligned writes are dropped. */
   public void mmioWrite(int offset, int size, long value) {
     if (!mmioEnabled()) {
       return;
@@ -624,6 +624,10 @@ public final class Lapic {
       return;
     }
     int mode = index == LVT_TIMER || index == LVT_ERROR ? ApicBus.DM_FIXED : (v >>> 8) & 0b111;
+    if ((mode == ApicBus.DM_INIT || mode == ApicBus.DM_EXTINT)
+        && index != LVT_LINT0 && index != LVT_LINT1) {
+      return; // figure 10-8: INIT and ExtINT are not supported by the thermal and PMC entries
+    }
     switch (mode) {
       case ApicBus.DM_FIXED -> acceptVector(v & LVT_VECTOR, false);
       case ApicBus.DM_EXTINT -> acceptVector(v & LVT_VECTOR, false);
@@ -678,7 +682,8 @@ public final class Lapic {
 
   /**
    * PMU overflow interrupt: delivered per the LVTPC entry (fixed vector or NMI), then the LVTPC
-   * mask bit is set, as Intel documents (SDM 10.5.1, 18.6.3.5.8); the handler unmasks it.
+   * mask bit is set, as Intel documents (SDM vol. 3A 10.5.1, figure 10-8 note); the handler
+   * unmasks it.
    */
   public void pmi() {
     deliverLvt(LVT_PMC);
@@ -695,7 +700,8 @@ public final class Lapic {
         initialId, mmioBase(), hardwareEnabled() ? "enabled" : "disabled",
         x2apicMode() ? " x2apic" : " xapic", (apicBase & APIC_BASE_BSP) != 0 ? " bsp" : "",
         readRegister(OFS_ID), readRegister(OFS_LDR), dfr));
-    sb.append(String.format("svr=0x%03x %s tpr=0x%02x ppr=0x%02x esr=0x%02x pending-errors=0x%02x%n",
+    sb.append(String.format(
+        "svr=0x%03x %s tpr=0x%02x ppr=0x%02x esr=0x%02x pending-errors=0x%02x%n",
         svr, softwareEnabled() ? "sw-enabled" : "sw-disabled", tpr, ppr(), esr, pendingErrors));
     String[] names = {"timer", "thermal", "pmc", "lint0", "lint1", "error"};
     for (int i = 0; i < LVT_COUNT; i++) {

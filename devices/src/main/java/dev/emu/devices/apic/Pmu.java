@@ -4,16 +4,17 @@ package dev.emu.devices.apic;
  * Intel architectural performance monitoring, version 2, for one CPU: 4 general-purpose and
  * 3 fixed-function 48-bit counters with the global control, status and overflow-control MSRs.
  *
- * <p>Spec: Intel SDM vol. 3B 18.2.1 (version 1: IA32_PERFEVTSELx, IA32_PMCx, legacy 32-bit
- * writes sign-extended from bit 31), 18.2.2 (version 2: IA32_FIXED_CTR0-2, IA32_FIXED_CTR_CTRL,
- * IA32_PERF_GLOBAL_CTRL/STATUS/OVF_CTRL, post-RESET GLOBAL_CTRL = GP enable bits set), 18.2.1.2
- * (architectural events, table 18-1), 18.6 / 10.5.1 (PMI through the LVTPC, which the LAPIC masks
- * on delivery), IA32_PERF_CAPABILITIES.FW_WRITE (bit 13) with the full-width aliases 0x4C1-0x4C4.
+ * <p>Spec: Intel SDM vol. 3B 18.2.1 (version 1: IA32_PERFEVTSELx, IA32_PMCx), 18.2.2 (version 2:
+ * IA32_FIXED_CTR0-2, IA32_FIXED_CTR_CTRL, IA32_PERF_GLOBAL_CTRL/STATUS/OVF_CTRL, post-RESET
+ * GLOBAL_CTRL = GP enable bits set), table 18-1 (architectural events), "Full-Width Writes to
+ * Performance Counter Registers" (legacy WRMSR to IA32_PMCx sign-extends EAX[31:0]; the
+ * IA32_A_PMCx aliases 0x4C1-0x4C4 exist when IA32_PERF_CAPABILITIES.FW_WRITE, bit 13, is set, as
+ * here), vol. 3A 10.5.1 (PMI through the LVTPC, which the LAPIC masks on delivery).
  *
  * <p>Overview: nothing counts per instruction here. A running counter is {@code base} plus the
- * growth of its source ({@link PmuClock#unhaltedCycles()} or {@link PmuClock#instructionsRetired()})
- * since {@code start}; every configuration change first folds the running values into their bases
- * and then re-arms. Re-arming computes, per source, the earliest source value at which a running
+ * growth of its source ({@link PmuClock#unhaltedCycles()} or
+ * {@link PmuClock#instructionsRetired()}) since {@code start}; every configuration change first
+ * folds the running values into their bases and then re-arms. Re-arming computes, per source, the earliest source value at which a running
  * counter wraps 2^48 - 1 -> 0 and passes it to {@link PmuClock#setCounterLimits}, so the CPU calls
  * {@link #counterLimitReached()} at exactly that instruction boundary. There the overflow sets the
  * counter's GLOBAL_STATUS bit, the counter keeps counting from its wrapped value, and if its INT
@@ -163,7 +164,7 @@ public final class Pmu {
   /** False means #GP(0): reserved bits set or a read-only MSR. */
   public boolean writeMsr(int msr, long value) {
     if (msr >= MSR_PMC0 && msr < MSR_PMC0 + GP_COUNTERS) {
-      // SDM 18.2.1.1: WRMSR writes bits 31:0 and sign-extends bit 31 into 47:32.
+      // Legacy alias: the counter takes EAX[31:0] sign-extended (SDM "Full-Width Writes").
       writeCounter(msr - MSR_PMC0, (long) (int) value);
       return true;
     }

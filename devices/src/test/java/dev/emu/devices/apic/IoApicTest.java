@@ -108,7 +108,8 @@ class IoApicTest {
     ioapic.setIrq(9, true);
     assertThat(readReg(REG_REDIRECTION_BASE + 18) & RTE_REMOTE_IRR).isNotZero();
     assertThat(lapic0.acknowledge()).isEqualTo(0x49);
-    assertThat(lapic0.mmioRead(LapicRegisters.OFS_TMR + 0x20, 4)).as("TMR bit 0x49").isEqualTo(1L << 9);
+    assertThat(lapic0.mmioRead(LapicRegisters.OFS_TMR + 0x20, 4)).as("TMR bit 0x49")
+        .isEqualTo(1L << 9);
     ioapic.setIrq(9, false); // device serviced before the EOI
     eoi(lapic0);
     assertThat(readReg(REG_REDIRECTION_BASE + 18) & RTE_REMOTE_IRR).isZero();

@@ -122,8 +122,9 @@ class LapicIpiTest {
 
   @Test
   void sipiToAllOthers_reachesEveryAp() {
-    sendIpi(0, 0, SHORTHAND_OTHERS << ICR_SHORTHAND_SHIFT | ApicBus.DM_INIT << 8 | ICR_LEVEL_ASSERT);
-    sendIpi(0, 0, SHORTHAND_OTHERS << ICR_SHORTHAND_SHIFT | ApicBus.DM_STARTUP << 8 | 0x08);
+    int others = SHORTHAND_OTHERS << ICR_SHORTHAND_SHIFT;
+    sendIpi(0, 0, others | ApicBus.DM_INIT << 8 | ICR_LEVEL_ASSERT);
+    sendIpi(0, 0, others | ApicBus.DM_STARTUP << 8 | 0x08);
     for (int i = 1; i < CPUS; i++) {
       assertThat(cpus[i].inits).isEqualTo(1);
       assertThat(cpus[i].sipis).containsExactly(0x08);

@@ -115,7 +115,8 @@ class LapicTimerTest {
     write(OFS_TIMER_DIVIDE, 0b1011);
     write(OFS_LVT_TIMER, PERIODIC | VECTOR | LVT_MASKED);
     write(OFS_TIMER_INITIAL, 100);
-    assertThat(lapic.timerDeadline()).as("masked periodic schedules nothing").isEqualTo(Long.MAX_VALUE);
+    assertThat(lapic.timerDeadline()).as("masked periodic schedules nothing")
+        .isEqualTo(Long.MAX_VALUE);
     timeline.advanceTo(350);
     assertThat(took()).isFalse();
     assertThat(read(OFS_TIMER_CURRENT)).isEqualTo(50);

@@ -141,7 +141,8 @@ class PmuTest {
     assertThat(cpu.nmis).isEqualTo(1);
     assertThat(pmu.readMsr(MSR_PERF_GLOBAL_STATUS)).isEqualTo(1);
     assertThat(pmu.readMsr(MSR_PMC0)).as("wrapped, keeps counting").isZero();
-    assertThat(lapic.mmioRead(LapicRegisters.OFS_LVT_PMC, 4) & LapicRegisters.LVT_MASKED).isNotZero();
+    assertThat(lapic.mmioRead(LapicRegisters.OFS_LVT_PMC, 4) & LapicRegisters.LVT_MASKED)
+        .isNotZero();
     assertThat(clock.cycleLimit).as("next overflow a full 2^48 later").isEqualTo(1000 + WRAP);
     clock.run(5, 1);
     assertThat(pmu.readMsr(MSR_PMC0)).isEqualTo(5);
