@@ -255,6 +255,9 @@ public final class Lapic {
     if (allowed < 0 || (v & ~allowed) != 0) {
       return false;
     }
+    if (off == OFS_LVT_TIMER && ((v >>> LVT_TIMER_MODE_SHIFT) & 0b11) == 0b11) {
+      return false; // timer mode 11b is reserved
+    }
     writeRegister(off, v);
     return true;
   }

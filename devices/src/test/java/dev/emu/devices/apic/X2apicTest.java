@@ -118,6 +118,8 @@ class X2apicTest {
     assertThat(lapic0.writeMsr(0x828, 1)).as("ESR non-zero").isFalse();
     assertThat(lapic0.writeMsr(0x80F, 1 << 12)).as("SVR EOI suppression unsupported").isFalse();
     assertThat(lapic0.writeMsr(0x835, 1 << 20)).as("LVT reserved").isFalse();
+    assertThat(lapic0.writeMsr(0x832, 0b11 << 17)).as("timer mode 11b").isFalse();
+    assertThat(lapic0.writeMsr(0x832, 0b10 << 17 | 0x40)).as("TSC-deadline mode").isTrue();
     assertThat(lapic0.writeMsr(0x83E, 0b0100)).as("divide bit 2").isFalse();
     assertThat(lapic0.writeMsr(0x83F, 0x100)).as("SELF IPI bits 31:8").isFalse();
     assertThat(lapic0.writeMsr(0x830, 1L << 12)).as("ICR delivery status").isFalse();
