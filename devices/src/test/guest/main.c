@@ -79,11 +79,15 @@ static int failures;
 static uint64_t lapic_base = 0xfee00000, ioapic_base, hpet_base;
 static uint32_t hpet_period_fs;
 static int cpu_count, lapic_nmi_count, iso_count;
+static uint32_t pm1a_cnt;
+static int s5_slp_typ = -1;
+static const char *cmdline = "";
 static uint8_t apic_ids[MAX_CPUS];
 static uint32_t irq_to_gsi[16];
 
 /* ---- port and MMIO access ---- */
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
 static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 static inline uint32_t mmio_read32(uint64_t a) { return *(volatile uint32_t *)a; }
 static inline void mmio_write32(uint64_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
@@ -359,9 +363,15 @@ static void parse_table(const uint8_t *t)
 		const uint8_t *dsdt = (const uint8_t *)(uint64_t)*(const uint32_t *)(t + 40);
 		int s5 = 0;
 		uint32_t dlen = *(const uint32_t *)(dsdt + 4);
-		for (uint32_t i = 36; i + 4 <= dlen; i++)
-			if (memeq(dsdt + i, "_S5_", 4))
-				s5 = 1;
+		for (uint32_t i = 36; i + 9 <= dlen; i++) {
+			if (!memeq(dsdt + i, "_S5_", 4) || dsdt[i + 4] != 0x12)
+				continue;
+			/* PackageOp PkgLength(1 byte) NumElements, then SLP_TYPa: BytePrefix n, ZeroOp or OneOp */
+			const uint8_t *e = dsdt + i + 7;
+			s5 = 1;
+			s5_slp_typ = e[0] == 0x0a ? e[1] : e[0] == 0x01 ? 1 : 0;
+		}
+		pm1a_cnt = *(const uint32_t *)(t + 64);
 		kprintf("fadt: pm1a_evt 0x%x pm1a_cnt 0x%x pm_tmr 0x%x, dsdt %s _S5_\n", *(const uint32_t *)(t + 56),
 			*(const uint32_t *)(t + 64), *(const uint32_t *)(t + 76), s5 ? "has" : "lacks");
 	}
@@ -552,6 +562,75 @@ static void test_pmu(void)
 	check(nmis == 1 && (pmu_status & 1), "pmu overflow nmi");
 }
 
+static int cmdline_has(const char *word)
+{
+	for (const char *p = cmdline; *p; p++) {
+		int i = 0;
+		while (word[i] && p[i] == word[i])
+			i++;
+		if (!word[i])
+			return 1;
+	}
+	return 0;
+}
+
+/* Machine-level paths selected by the command line (PcMachineBootTest): each either ends the run
+ * (power-off, reset, triple fault, dead, idle) or returns and the normal test continues. */
+static void run_action(void)
+{
+	if (cmdline_has("action=poweroff")) {
+		kprintf("action: ACPI power-off, SLP_TYP %d via port 0x%x\n", s5_slp_typ, pm1a_cnt);
+		outw(pm1a_cnt, (uint16_t)(s5_slp_typ << 10 | 1 << 13));
+	} else if (cmdline_has("action=cf9reset")) {
+		kprintf("action: reset through 0xcf9\n");
+		outb(0xcf9, 0x06);
+	} else if (cmdline_has("action=kbdreset")) {
+		kprintf("action: reset through the keyboard controller\n");
+		while (inb(0x64) & 0x02)
+			;
+		outb(0x64, 0xfe);
+	} else if (cmdline_has("action=triplefault")) {
+		struct {
+			uint16_t limit;
+			uint64_t base;
+		} __attribute__((packed)) none = { 0, 0 };
+		kprintf("action: triple fault\n");
+		__asm__ volatile("lidt %0; int3" : : "m"(none));
+	} else if (cmdline_has("action=dead")) {
+		kprintf("action: cli; hlt\n");
+		__asm__ volatile("cli; hlt");
+	} else if (cmdline_has("action=idle")) {
+		kprintf("action: sti; hlt with nothing armed\n");
+		for (;;)
+			__asm__ volatile("sti; hlt");
+	} else if (cmdline_has("action=panic")) {
+		kprintf("action: pvpanic features 0x%x\n", inb(0x505));
+		outb(0x505, 1);
+		kprintf("action: panic reported, running on\n");
+		return;
+	} else if (cmdline_has("action=echo")) {
+		char buf[64];
+		int n = 0;
+		uint64_t end = hpet_now_fs() + 1000000000000000ull; /* 1 s */
+		while (n < (int)sizeof(buf) - 1 && hpet_now_fs() < end) {
+			if (!(inb(COM1 + 5) & 0x01))
+				continue;
+			char c = (char)inb(COM1);
+			if (c == '\n' || c == '\r')
+				break;
+			buf[n++] = c;
+		}
+		buf[n] = 0;
+		kprintf("action: echo \"%s\"\n", buf);
+		return;
+	} else {
+		return;
+	}
+	kprintf("action: still running\n");
+	failures++;
+	finish();
+}
+
 void ap_main(void)
 {
 	lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
@@ -606,6 +685,8 @@ void kmain(uint32_t start_info)
 		*(const uint32_t *)(si + 4), *(const uint64_t *)(si + 0x18) ? (const char *)*(const uint64_t *)(si + 0x18) : "",
 		*(const uint32_t *)(si + 0x0c));
 	check(*(const uint32_t *)si == 0x336ec578, "start_info magic");
+	if (*(const uint64_t *)(si + 0x18))
+		cmdline = (const char *)*(const uint64_t *)(si + 0x18);
 	idt_init();
 	parse_acpi(*(const uint64_t *)(si + 0x20));
 	parse_smbios();
@@ -621,6 +702,7 @@ void kmain(uint32_t start_info)
 	lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
 	kprintf("lapic: id %d version 0x%x\n", lapic_read(LAPIC_ID) >> 24, lapic_read(LAPIC_VER) & 0xff);
 	test_hpet();
+	run_action();
 	__asm__ volatile("sti");
 	test_lapic_timer();
 	test_hpet_irq();

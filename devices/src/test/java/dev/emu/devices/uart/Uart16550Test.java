@@ -181,6 +181,27 @@ class Uart16550Test {
   }
 
   @Test
+  void fifoClearBeforeRead_returnsHostBytesToTheQueue_loopbackBytesAreDiscarded() {
+    input.add(new byte[] {'h', 'i'});
+    uart.hostInputAvailable();
+    stepTo(0);                                         // 'h' arrives before the guest set the UART up
+    assertThat(uart.receiverCount()).isEqualTo(1);
+    assertThat(input.size()).isEqualTo(1);
+    init(0x07);                                        // the usual init: FIFOs on and cleared
+    assertThat(uart.receiverCount()).isZero();
+    assertThat(input.size()).isEqualTo(2);             // 'h' is back in front of 'i'
+    stepTo(10_000_000);
+    assertThat(uart.read(RBR)).isEqualTo('h');
+    assertThat(uart.read(RBR)).isEqualTo('i');
+    uart.write(MCR, 0x10);
+    uart.write(RBR, 'x');                              // loopback byte
+    uart.write(FCR, 0x07);
+    assertThat(input.size()).isZero();                 // not host input: gone, as on hardware
+    uart.reset();
+    assertThat(uart.receiverCount()).isZero();
+  }
+
+  @Test
   void fifoDisabled_receiverHoldsOneByte() {
     init(0x00);
     input.add(new byte[] {'x', 'y'});
