@@ -9,6 +9,14 @@ uint32_t pm1a_cnt;
 int s5_slp_typ = -1;
 uint8_t apic_ids[MAX_CPUS];
 uint32_t irq_to_gsi[16];
+/* Physical address -> pointer: identity in the kernel; the host harness maps the image elsewhere. */
+uint64_t phys_offset;
+
+static const uint8_t *
+phys(uint64_t pa)
+{
+	return (const uint8_t *)(uintptr_t)(pa + phys_offset);
+}
 
 static void parse_madt(const uint8_t *t)
 {
@@ -56,7 +64,7 @@ static void parse_table(const uint8_t *t)
 	else if (memeq(t, "HPET", 4))
 		hpet_base = *(const uint64_t *)(t + 44);
 	else if (memeq(t, "FACP", 4)) {
-		const uint8_t *dsdt = (const uint8_t *)(uint64_t)*(const uint32_t *)(t + 40);
+		const uint8_t *dsdt = phys(*(const uint32_t *)(t + 40));
 		int s5 = 0;
 		uint32_t dlen = *(const uint32_t *)(dsdt + 4);
 		for (uint32_t i = 36; i + 9 <= dlen; i++) {
@@ -76,11 +84,11 @@ static void parse_table(const uint8_t *t)
 void
 parse_acpi(uint64_t rsdp_paddr)
 {
-	const uint8_t *rsdp = (const uint8_t *)rsdp_paddr;
+	const uint8_t *rsdp = phys(rsdp_paddr);
 	check(memeq(rsdp, "RSD PTR ", 8) && sum(rsdp, 20) == 0, "rsdp signature/checksum");
 	kprintf("acpi: rsdp revision %d oem %c%c%c%c%c%c\n", rsdp[15], rsdp[9], rsdp[10], rsdp[11], rsdp[12], rsdp[13], rsdp[14]);
 	int xsdt = rsdp[15] >= 2 && *(const uint64_t *)(rsdp + 24) != 0;
-	const uint8_t *root = (const uint8_t *)(xsdt ? *(const uint64_t *)(rsdp + 24) : *(const uint32_t *)(rsdp + 16));
+	const uint8_t *root = phys(xsdt ? *(const uint64_t *)(rsdp + 24) : *(const uint32_t *)(rsdp + 16));
 	if (xsdt)
 		check(sum(rsdp, 36) == 0, "rsdp extended checksum");
 	uint32_t len = *(const uint32_t *)(root + 4);
@@ -88,7 +96,7 @@ parse_acpi(uint64_t rsdp_paddr)
 	check(sum(root, len) == 0, "root table checksum");
 	for (uint32_t off = 36; off < len; off += xsdt ? 8 : 4) {
 		uint64_t a = xsdt ? *(const uint64_t *)(root + off) : *(const uint32_t *)(root + off);
-		parse_table((const uint8_t *)a);
+		parse_table(phys(a));
 	}
 }
 
@@ -118,16 +126,16 @@ parse_smbios(void)
 	const uint8_t *table = 0, *t0 = 0, *t1 = 0;
 	uint32_t tlen = 0;
 	for (uint64_t a = 0xf0000; a < 0x100000; a += 16) {
-		const uint8_t *p = (const uint8_t *)a;
+		const uint8_t *p = phys(a);
 		if (memeq(p, "_SM3_", 5) && sum(p, p[6]) == 0) {
 			kprintf("smbios: %d.%d entry point at 0x%lx\n", p[7], p[8], a);
-			table = (const uint8_t *)*(const uint64_t *)(p + 16);
+			table = phys(*(const uint64_t *)(p + 16));
 			tlen = *(const uint32_t *)(p + 12);
 			break;
 		}
 		if (memeq(p, "_SM_", 4) && sum(p, p[5]) == 0) {
 			kprintf("smbios: %d.%d entry point at 0x%lx\n", p[6], p[7], a);
-			table = (const uint8_t *)(uint64_t)*(const uint32_t *)(p + 0x18);
+			table = phys(*(const uint32_t *)(p + 0x18));
 			tlen = *(const uint16_t *)(p + 0x16);
 			break;
 		}

@@ -58,6 +58,7 @@ extern int s5_slp_typ;
 extern uint8_t apic_ids[MAX_CPUS];
 extern uint32_t irq_to_gsi[16];
 extern int failures;
+extern uint64_t phys_offset;
 
 /* ---- port and MMIO access ---- */
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
