@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cross-checks the ACPI and SMBIOS bytes with independent consumer code: the test kernel's own C
- * parsers (src/test/guest/main.c, the code that also runs on QEMU) built as a host program that
+ * parsers (src/test/guest/firmware.c, the code that also runs on QEMU) built as a host program that
  * maps a dump of the board's 0xE0000-0xFFFFF image. Needs gcc, not the interpreter.
  */
 class FirmwareHostParseTest {
