@@ -115,7 +115,8 @@ char *module_flags(const struct module *mod, char *buf);
 /* modinfo for a .ko image (not loaded): kmod's modinfo layout, "%-16s%s\n" per key
  * ("filename:" first when filename != NULL), parm lines merged as "parm:           name:desc (type)".
  * Returns bytes (snprintf-style) or -ENOEXEC for a malformed image. */
-int modinfo_show(const void *image, unsigned long len, const char *filename, char *buf, int size);
+int modinfo_show(const void *image, unsigned long len, char *buf, int size);   /* no filename line */
+int modinfo_show_file(const void *image, unsigned long len, const char *filename, char *buf, int size);
 
 /* Reference counting (modules pin each other / kernel users pin a module). */
 bool try_module_get(struct module *mod);
