@@ -45,4 +45,6 @@ clean:
 	rm -rf $(OUT)
 
 .PHONY: all clean
+# kuser: host unit tests of tty/shell/fs/proc/sysctl (make -f guest.mk OUT=... hosttest)
+-include kernel/tests/hosttest.mk
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

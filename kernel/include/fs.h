@@ -58,6 +58,8 @@ int fs_mkdir(struct inode *cwd, const char *path, unsigned int perm, struct inod
 int fs_mkdir_p(struct inode *cwd, const char *path, unsigned int perm, struct inode **out);
 int fs_create(struct inode *cwd, const char *path, unsigned int perm, struct inode **out);
 int fs_symlink(struct inode *cwd, const char *target, const char *path);
+/* Remove a file or symlink (dir_ok: also an empty directory). */
+int fs_unlink(struct inode *cwd, const char *path, bool dir_ok);
 
 /* Data. fs_read reads a regular file or a /proc file from offset into buf; returns bytes or -errno.
  * fs_write replaces (append=false: truncate first) or appends; for /proc files the whole buffer is one
@@ -71,7 +73,8 @@ size_t fs_size(struct inode *node);
 
 /* Cross-owner API (KERNEL-API.md): absolute path (or relative to /) read into a kmalloc'd buffer. */
 int vfs_read_all(const char *path, void **data, unsigned long *len);
-/* Unpack a cpio newc archive into the tree (called once at boot with the start_info module). */
+/* Unpack a cpio newc archive into the tree (called once at boot with the start_info module).
+ * Returns the number of entries unpacked or -errno (-EINVAL for a malformed archive). */
 int initramfs_unpack(const void *data, unsigned long len);
 
 #endif
