@@ -15,7 +15,6 @@
 #include "smp.h"
 #include "console.h"
 
-
 static struct task_struct *fg_task;     /* foreground command task (Ctrl-C target) */
 static int shell_cpu;
 static struct task_struct *shell_task;
@@ -35,7 +34,6 @@ struct job {
 	struct sh_cmd *cmds;
 	int ncmds;
 };
-
 
 static int job_thread(void *data)
 {
@@ -92,6 +90,7 @@ static int rx_hook(int c)
 static int wait_fg(struct task_struct *t)
 {
 	bool shell = current == shell_task;
+	get_task_struct(t);                       /* t stays valid after it exits */
 	if (shell)
 		WRITE_ONCE(fg_task, t);
 	wake_up_process(t);
@@ -102,6 +101,7 @@ static int wait_fg(struct task_struct *t)
 		console_write("\n", 1);
 		status = 130;
 	}
+	put_task_struct(t);
 	return status;
 }
 

@@ -33,6 +33,8 @@ static int show_grow(struct sh_ctx *c, int (*show)(char *buf, int size))
 
 /* ---- modules ---- */
 
+static const char *const module_dirs[] = { SHELL_HOME, "/lib/modules" };
+
 static int cmd_insmod(struct sh_ctx *c, int argc, char **argv)
 {
 	if (argc < 2) {
@@ -42,6 +44,13 @@ static int cmd_insmod(struct sh_ctx *c, int argc, char **argv)
 	char *image;
 	unsigned long len;
 	int err = sh_read_file(c, argv[1], &image, &len);
+	/* not Linux: a bare file name not in the working directory is also looked for in the module
+	 * directories, so the seed's `cd /proc/sys/kernel; ...; insmod softLockup.ko &` works verbatim */
+	for (unsigned int d = 0; err == -ENOENT && !strchr(argv[1], '/') && d < ARRAY_SIZE(module_dirs); d++) {
+		char path[FS_PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", module_dirs[d], argv[1]);
+		err = sh_read_file(c, path, &image, &len);
+	}
 	if (err) {
 		sh_err("insmod: ERROR: could not load module %s: %s\n", argv[1], kuser_strerror(-err));
 		return 1;
@@ -124,9 +133,10 @@ static int cmd_modinfo(struct sh_ctx *c, int argc, char **argv)
 		char path[FS_PATH_MAX];
 		int err = fs_lookup(c->cwd, argv[i], 0, &n);
 		if (err && !strchr(argv[i], '/')) {       /* a module name: look for NAME.ko */
-			const char *dirs[] = { ".", SHELL_HOME, "/lib/modules" };
-			for (unsigned int d = 0; d < ARRAY_SIZE(dirs) && err; d++) {
-				snprintf(path, sizeof(path), "%s/%s.ko", dirs[d], argv[i]);
+			snprintf(path, sizeof(path), "%s.ko", argv[i]);
+			err = fs_lookup(c->cwd, path, 0, &n);
+			for (unsigned int d = 0; d < ARRAY_SIZE(module_dirs) && err; d++) {
+				snprintf(path, sizeof(path), "%s/%s.ko", module_dirs[d], argv[i]);
 				err = fs_lookup(c->cwd, path, 0, &n);
 			}
 		}

@@ -17,6 +17,38 @@ void tty_ed_init(struct tty_ed *ed)
 	if (ed->line.data)
 		ed->line.data[0] = 0;
 	ed->esc = 0;
+	ed->hpos = ed->nhist;
+}
+
+static void history_add(struct tty_ed *ed)
+{
+	if (!ed->line.len || (ed->nhist && !strcmp(ed->hist[ed->nhist - 1], ed->line.data)))
+		return;
+	char *copy = kstrdup_n(ed->line.data, ed->line.len);
+	if (!copy)
+		return;
+	if (ed->nhist == TTY_HISTORY) {
+		kfree(ed->hist[0]);
+		memmove(ed->hist, ed->hist + 1, (TTY_HISTORY - 1) * sizeof(char *));
+		ed->nhist--;
+	}
+	ed->hist[ed->nhist++] = copy;
+}
+
+static void erase_chars(struct tty_ed *ed, size_t n, struct kbuf *echo);
+
+/* Up (dir -1) / Down (+1): replace the line with a history entry (or an empty new line) */
+static void history_move(struct tty_ed *ed, int dir, struct kbuf *echo)
+{
+	int pos = ed->hpos + dir;
+	if (pos < 0 || pos > ed->nhist)
+		return;
+	ed->hpos = pos;
+	erase_chars(ed, ed->line.len, echo);
+	if (pos < ed->nhist) {
+		kbuf_put(&ed->line, ed->hist[pos], strlen(ed->hist[pos]));
+		kbuf_put(echo, ed->hist[pos], strlen(ed->hist[pos]));
+	}
 }
 
 static void erase_chars(struct tty_ed *ed, size_t n, struct kbuf *echo)
@@ -38,21 +70,23 @@ int tty_feed(struct tty_ed *ed, int c, struct kbuf *echo)
 	ed->after_cr = false;
 
 	if (ed->esc) {                 /* ESC [ params final  |  ESC O x  |  ESC x */
-		if (ed->esc == 1)
+		if (ed->esc == 1) {
 			ed->esc = (c == '[' || c == 'O') ? 2 : 0;
-		else if (c >= 0x40 && c <= 0x7e)
+		} else if (c >= 0x40 && c <= 0x7e) {
 			ed->esc = 0;
+			if (c == 'A' || c == 'B')
+				history_move(ed, c == 'A' ? -1 : 1, echo);
+		}
 		return TTY_MORE;
 	}
 	switch (c) {
 	case '\r':
-		ed->after_cr = true;
-		kbuf_putc(echo, '\n');
-		return TTY_LINE;
 	case '\n':
-		if (after_cr)          /* the LF of a CRLF pair */
+		if (c == '\n' && after_cr)    /* the LF of a CRLF pair */
 			return TTY_MORE;
+		ed->after_cr = c == '\r';
 		kbuf_putc(echo, '\n');
+		history_add(ed);
 		return TTY_LINE;
 	case 0x03:                     /* Ctrl-C */
 		kbuf_put(echo, "^C\n", 3);

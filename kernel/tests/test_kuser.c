@@ -292,6 +292,11 @@ static void test_shell(void)
 	CHECK_STR(run("cat /proc/version"), "emu-kernel version 0.1.0-emu (host test) #1 SMP\n");
 	CHECK_STR(run("cat /proc/cmdline"), "console=ttyS0 sysctl.kernel.panic=7 sysctl.kernel.nosuch=1\n");
 
+	/* the seed verbatim: insmod finds the module from /proc/sys/kernel too */
+	CHECK_STR(run("insmod softLockup.ko x=1"), "");
+	CHECK(host_mod_loaded && !strcmp(host_last_params, "x=1"));
+	CHECK_STR(run("rmmod softLockup"), "");
+
 	/* modules from the start directory */
 	CHECK_STR(run("cd"), "");
 	CHECK_STR(run("pwd"), "/root\n");
@@ -389,11 +394,28 @@ static void test_tty(void)
 	CHECK_STR(feed(&ed, "abc\x15x\x08\x08y\r", 9, &r), "abc\b \b\b \b\b \bx\b \by\n");
 	CHECK_STR(ed.line.data, "y");
 	tty_ed_init(&ed);
-	CHECK_STR(feed(&ed, "ls\x1b[A\x1b[1;5Cx\tz\x01\r", 16, &r), "lsx z\n");
+	CHECK_STR(feed(&ed, "ls\x1bOP\x1b[1;5Cx\tz\x01\r", 16, &r), "lsx z\n");
 	CHECK_STR(ed.line.data, "lsx z");
 	tty_ed_init(&ed);
 	CHECK_STR(feed(&ed, "echo a b\x17\x17" "c\r", 12, &r), "echo a b\b \b\b \b\b \bc\n");
 	CHECK_STR(ed.line.data, "echo c");
+
+	/* history: Up/Down arrows recall earlier lines */
+	struct tty_ed h = { 0 };
+	tty_ed_init(&h);
+	feed(&h, "ls\r", 3, &r);
+	tty_ed_init(&h);
+	feed(&h, "pwd\r", 4, &r);
+	tty_ed_init(&h);
+	feed(&h, "pwd\r", 4, &r);                            /* duplicates are kept once */
+	tty_ed_init(&h);
+	CHECK_STR(feed(&h, "\x1b[A", 3, &r), "pwd");
+	CHECK_STR(feed(&h, "\x1b[A", 3, &r), "\b \b\b \b\b \bls");
+	CHECK_STR(feed(&h, "\x1b[A", 3, &r), "");               /* oldest: stays */
+	CHECK_STR(feed(&h, "\x1b[B\x1b[B", 6, &r), "\b \b\b \bpwd\b \b\b \b\b \b");
+	CHECK_STR(feed(&h, "\x1b[Ax\r", 5, &r), "pwdx\n");
+	CHECK_STR(h.line.data, "pwdx");
+	CHECK(h.nhist == 3);
 
 	/* a 64 KiB paste: every byte arrives, line by line */
 	size_t n = 65536;
