@@ -549,16 +549,31 @@ int sysctl_write(struct ctl_table *t, const char *buf, size_t len)
 	return err;
 }
 
+static void walk_sysctl(struct inode *dir, char *name, size_t len, size_t size,
+			void (*fn)(const char *name, struct ctl_table *t, void *arg), void *arg)
+{
+	for (struct inode *ch = dir->children; ch; ch = ch->next) {
+		size_t n = strlen(ch->name);
+		if (len + n + 2 > size)
+			continue;
+		if (len)
+			name[len] = '.';
+		memcpy(name + len + !!len, ch->name, n + 1);
+		if (S_ISDIR(ch->mode))
+			walk_sysctl(ch, name, len + !!len + n, size, fn, arg);
+		else if (ch->proc && ch->proc->sysctl)
+			fn(name, ch->proc->sysctl, arg);
+		name[len] = 0;
+	}
+}
+
+/* In name order, as `sysctl -a` lists the /proc/sys tree. */
 void sysctl_for_each(void (*fn)(const char *name, struct ctl_table *t, void *arg), void *arg)
 {
-	char name[256];
-	for (struct sysctl_node *n = sysctl_list; n; n = n->next) {
-		strlcpy(name, n->path, sizeof(name));
-		for (char *p = name; *p; p++)
-			if (*p == '/')
-				*p = '.';
-		fn(name, n->table, arg);
-	}
+	char name[256] = "";
+	struct inode *dir;
+	if (!fs_lookup(NULL, "/proc/sys", 0, &dir))
+		walk_sysctl(dir, name, 0, sizeof(name), fn, arg);
 }
 
 /* Boot parameters "sysctl.kernel.watchdog_thresh=5" (Linux 5.8+ syntax). Unknown keys are ignored. */

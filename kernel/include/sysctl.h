@@ -69,7 +69,7 @@ struct ctl_table_header *register_sysctl_table(struct ctl_table *table);
 struct ctl_table *sysctl_find(const char *name);
 int sysctl_read(struct ctl_table *t, char *buf, size_t size);
 int sysctl_write(struct ctl_table *t, const char *buf, size_t len);
-/* Walk all registered sysctls in registration order: fn(dotted name, table, arg). */
+/* Walk the sysctls in /proc/sys in name order: fn(dotted name, table, arg). */
 void sysctl_for_each(void (*fn)(const char *name, struct ctl_table *t, void *arg), void *arg);
 /* Apply boot parameters of the form sysctl.kernel.name=value (Linux 5.8+); called by proc_init. */
 void sysctl_apply_cmdline(const char *cmdline);

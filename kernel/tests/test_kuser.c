@@ -285,7 +285,11 @@ static void test_shell(void)
 		  "sysctl: setting key \"kernel.watchdog_thresh\": Invalid argument\n");
 	CHECK_STR(run("sysctl -n kernel/soft_watchdog"), "1\n");
 	CHECK_STR(run("sysctl kernel.nosuch"), "sysctl: cannot stat /proc/sys/kernel/nosuch: No such file or directory\n");
-	CHECK(strstr(run("sysctl -a"), "kernel.softlockup_panic = 1\nkernel.watchdog_thresh = 5\n") != NULL);
+	CHECK_STR(run("sysctl -a"), "kernel.hostname = guest\nkernel.osrelease = " UTS_RELEASE "\n"
+		  "kernel.ostype = " UTS_SYSNAME "\nkernel.panic = 0\nkernel.panic_on_oops = 0\n"
+		  "kernel.printk = 7\t4\t1\t7\nkernel.soft_watchdog = 1\n"
+		  "kernel.softlockup_all_cpu_backtrace = 0\nkernel.softlockup_panic = 1\nkernel.tainted = 0\n"
+		  "kernel.version = " UTS_VERSION "\nkernel.watchdog_cpumask = 0,2\nkernel.watchdog_thresh = 5\n");
 	CHECK(strstr(run("sysctl kernel"), "kernel.panic = 0\n") != NULL);
 	CHECK_STR(run("ls -1 /proc"), "cmdline\ninterrupts\nmeminfo\nmodules\nsys\nuptime\nversion\n");
 	CHECK_STR(run("cat /proc/uptime"), "3723.50 4.00\n");
