@@ -423,6 +423,9 @@ int proc_do_large_bitmap(struct ctl_table *table, int write, void *buffer, size_
 
 /* ---- registration ---- */
 
+static const char *boot_cmdline;
+static void apply_params(const char *cmdline, const char *only_name);
+
 static void materialise(struct sysctl_node *n)
 {
 	char path[FS_PATH_MAX];
@@ -461,8 +464,17 @@ static int add_one(const char *dir, struct ctl_table *t)
 	n->table = t;
 	*sysctl_tail = n;
 	sysctl_tail = &n->next;
-	if (proc_ready)
+	if (proc_ready) {
 		materialise(n);
+		if (boot_cmdline) {
+			char name[256];
+			snprintf(name, sizeof(name), "%s", n->path);
+			for (char *q = name; *q; q++)
+				if (*q == '/')
+					*q = '.';
+			apply_params(boot_cmdline, name);
+		}
+	}
 	return 0;
 }
 
@@ -576,8 +588,10 @@ void sysctl_for_each(void (*fn)(const char *name, struct ctl_table *t, void *arg
 		walk_sysctl(dir, name, 0, sizeof(name), fn, arg);
 }
 
-/* Boot parameters "sysctl.kernel.watchdog_thresh=5" (Linux 5.8+ syntax). Unknown keys are ignored. */
-void sysctl_apply_cmdline(const char *cmdline)
+/* Boot parameters "sysctl.kernel.watchdog_thresh=5" (Linux 5.8+ syntax); only the entry only_name
+ * if set (an entry registered after /proc was created). Unknown keys are ignored. */
+
+static void apply_params(const char *cmdline, const char *only_name)
 {
 	const char *p = cmdline;
 	while (p && *p) {
@@ -586,21 +600,28 @@ void sysctl_apply_cmdline(const char *cmdline)
 		const char *end = p;
 		while (*end && *end != ' ')
 			end++;
-		if (end - p > 7 && !strncmp(p, "sysctl.", 7)) {
-			const char *eq = memchr(p, '=', end - p);
-			if (eq) {
-				char name[128];
-				size_t nl = eq - (p + 7);
-				if (nl < sizeof(name)) {
-					memcpy(name, p + 7, nl);
-					name[nl] = 0;
-					struct ctl_table *t = sysctl_find(name);
-					if (t && sysctl_write(t, eq + 1, end - eq - 1))
-						pr_err("Failed to set sysctl parameter '%s=%.*s': parse failed\n",
-						       name, (int)(end - eq - 1), eq + 1);
-				}
+		const char *eq = memchr(p, '=', end - p);
+		if (end - p > 7 && !strncmp(p, "sysctl.", 7) && eq) {
+			char name[128];
+			size_t nl = eq - (p + 7);
+			if (nl < sizeof(name)) {
+				memcpy(name, p + 7, nl);
+				name[nl] = 0;
+				for (char *q = name; *q; q++)
+					if (*q == '/')
+						*q = '.';
+				struct ctl_table *t = only_name && strcmp(name, only_name) ? NULL : sysctl_find(name);
+				if (t && sysctl_write(t, eq + 1, end - eq - 1))
+					pr_err("Failed to set sysctl parameter '%s=%.*s': parse failed\n",
+					       name, (int)(end - eq - 1), eq + 1);
 			}
 		}
 		p = end;
 	}
+}
+
+void sysctl_apply_cmdline(const char *cmdline)
+{
+	boot_cmdline = cmdline;
+	apply_params(cmdline, NULL);
 }

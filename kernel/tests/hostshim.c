@@ -81,7 +81,7 @@ int console_loglevel = 7;
 int panic_timeout, panic_on_oops;
 unsigned long tainted_mask;
 const char linux_banner[] = "emu-kernel version 0.1.0-emu (host test) #1 SMP\n";
-char saved_command_line[2048] = "console=ttyS0 sysctl.kernel.panic=7 sysctl.kernel.nosuch=1";
+char saved_command_line[2048] = "console=ttyS0 sysctl.kernel.panic=7 sysctl.kernel.nosuch=1 sysctl.kernel.softlockup_all_cpu_backtrace=1";
 struct cpumask __cpu_online_mask = { { 0xf } }, __cpu_possible_mask = { { 0xf } };
 unsigned int nr_cpu_ids = 4;
 unsigned int num_online_cpus(void) { return 4; }

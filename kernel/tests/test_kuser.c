@@ -209,6 +209,8 @@ static void test_sysctl(void)
 {
 	CHECK(panic_timeout == 7);          /* sysctl.kernel.panic=7 on the command line */
 	CHECK(register_sysctl("kernel", wd_table) != NULL);   /* after proc_init: files appear at once */
+	CHECK(softlockup_all_cpu_backtrace == 1);             /* sysctl.kernel.... applied on registration */
+	softlockup_all_cpu_backtrace = 0;
 	CHECK_STR(rd("kernel.watchdog_thresh"), "10\n");
 	CHECK(wr("kernel.watchdog_thresh", "5\n") == 0 && watchdog_thresh == 5);
 	CHECK(wr("kernel.watchdog_thresh", "  7 \n") == 0 && watchdog_thresh == 7);
@@ -294,7 +296,7 @@ static void test_shell(void)
 	CHECK_STR(run("ls -1 /proc"), "cmdline\ninterrupts\nmeminfo\nmodules\nsys\nuptime\nversion\n");
 	CHECK_STR(run("cat /proc/uptime"), "3723.50 4.00\n");
 	CHECK_STR(run("cat /proc/version"), "emu-kernel version 0.1.0-emu (host test) #1 SMP\n");
-	CHECK_STR(run("cat /proc/cmdline"), "console=ttyS0 sysctl.kernel.panic=7 sysctl.kernel.nosuch=1\n");
+	CHECK_STR(run("cat /proc/cmdline"), "console=ttyS0 sysctl.kernel.panic=7 sysctl.kernel.nosuch=1 sysctl.kernel.softlockup_all_cpu_backtrace=1\n");
 
 	/* the seed verbatim: insmod finds the module from /proc/sys/kernel too */
 	CHECK_STR(run("insmod softLockup.ko x=1"), "");
