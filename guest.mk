@@ -19,14 +19,14 @@ KSRC := $(wildcard kernel/*.c) $(wildcard watchdog/*.c)
 KASM := $(wildcard kernel/*.S)
 KOBJ := $(patsubst %.c,$(OBJ)/%.o,$(KSRC)) $(patsubst %.S,$(OBJ)/%.o,$(KASM))
 
-MSRC := $(wildcard guest-modules/*.c)
-MODS := $(patsubst guest-modules/%.c,$(OUT)/modules/%.ko,$(MSRC))
+# kmod: bundled modules (MODS), kallsyms_link, initramfs.cpio, kmod-hosttest
+include guest-modules/modules.mk
 
 all: $(OUT)/kernel.elf $(MODS)
 
 $(OUT)/kernel.elf: $(KOBJ) kernel/kernel.ld
 	@mkdir -p $(dir $@)
-	$(LD) -nostdlib -static -z max-page-size=0x1000 -T kernel/kernel.ld -o $@ $(KOBJ)
+	$(call kallsyms_link,$(LD) -nostdlib -static -z max-page-size=0x1000 -T kernel/kernel.ld,$(KOBJ),$@)
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -35,11 +35,6 @@ $(OBJ)/%.o: %.c
 $(OBJ)/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -MMD -c -o $@ $<
-
-$(OUT)/modules/%.ko: guest-modules/%.c
-	@mkdir -p $(dir $@) $(OBJ)/guest-modules
-	$(CC) $(KCFLAGS) -DMODULE -mcmodel=kernel -c -o $(OBJ)/guest-modules/$*.o $<
-	$(LD) -r -o $@ $(OBJ)/guest-modules/$*.o
 
 clean:
 	rm -rf $(OUT)

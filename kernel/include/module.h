@@ -27,6 +27,9 @@
 #include "types.h"
 
 #define MODULE_NAME_LEN 56
+#define MODULE_MAX_USES 8
+
+struct kernel_symbol;
 
 enum module_state {
 	MODULE_STATE_LIVE,      /* normal state */
@@ -64,6 +67,10 @@ struct module {
 	unsigned int modinfo_len;
 	char **charp_params;            /* kmalloc'd charp values to free on unload */
 	unsigned int num_charp;
+	struct kernel_symbol *exports;  /* the module's own EXPORT_SYMBOLs (relocated) */
+	unsigned int num_exports;
+	struct module *uses[MODULE_MAX_USES];  /* modules whose exports this one uses (pinned) */
+	unsigned int num_uses;
 };
 
 /* ---- cross-owner API (KERNEL-API.md) ---- */
