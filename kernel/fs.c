@@ -312,16 +312,15 @@ int fs_read_all(struct inode *node, void **data, unsigned long *len)
 		*len = n;
 		return 0;
 	}
-	FS_LOCK();
-	size_t n = node->size;
-	char *buf = kmalloc(n + 1, GFP_KERNEL);
-	if (buf) {
-		memcpy(buf, node->data, n);
-		buf[n] = 0;
-	}
-	FS_UNLOCK();
+	size_t cap = READ_ONCE(node->size);
+	char *buf = kmalloc(cap + 1, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
+	FS_LOCK();
+	size_t n = min(cap, node->size);          /* a concurrent truncate may have shrunk it */
+	memcpy(buf, node->data, n);
+	buf[n] = 0;
+	FS_UNLOCK();
 	*data = buf;
 	*len = n;
 	return 0;

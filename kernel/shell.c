@@ -204,6 +204,7 @@ void shell_start(void)
 	cpumask_set_cpu(shell_cpu, &self);
 	set_cpus_allowed_ptr(current, &self);     /* commands keep off this CPU: see pick_cpus() */
 	current->tty_private = (void *)1;
+	strlcpy(current->comm, "sh", sizeof(current->comm));   /* as with rdinit=/bin/sh */
 	shell_task = current;
 
 	if (fs_mkdir_p(NULL, SHELL_HOME, 0700, &sh_cwd))

@@ -453,6 +453,68 @@ static void test_tty(void)
 	kbuf_free(&echo);
 }
 
+/* Robustness: random input never crashes (ASan/UBSan watch) and errors stay errors. */
+static unsigned long rng = 12345;
+static unsigned int rnd(void)
+{
+	rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+	return rng >> 33;
+}
+
+static void test_fuzz(void)
+{
+	char buf[512];
+	/* cpio: mutate a valid archive */
+	for (int i = 0; i < 300; i++) {
+		size_t n = cpio.len < sizeof(buf) ? cpio.len : sizeof(buf);
+		memcpy(buf, cpio.data, n);
+		for (int k = 0; k < 4; k++)
+			buf[rnd() % n] = rnd();
+		int r = initramfs_unpack(buf, rnd() % (n + 1));
+		CHECK(r >= 0 || r == -EINVAL || r == -ENOTDIR || r == -EEXIST || r == -ENAMETOOLONG);
+	}
+	/* shell lines and sysctl writes from a small alphabet */
+	static const char alpha[] = "ab.*?[]!-'\"\\ ;&|<>#$x019\n\t/";
+	struct sh_line l;
+	char err[96];
+	for (int i = 0; i < 3000; i++) {
+		size_t n = rnd() % 40;
+		for (size_t k = 0; k < n; k++)
+			buf[k] = alpha[rnd() % (sizeof(alpha) - 1)];
+		buf[n] = 0;
+		if (sh_parse(buf, &l, err, sizeof(err)) == 0) {
+			for (int c = 0; c < l.ncmds; c++) {
+				struct sh_argv a;
+				if (sh_expand(NULL, &l.cmds[c], &a) == 0)
+					sh_argv_free(&a);
+			}
+			sh_line_free(&l);
+		}
+		int before = watchdog_thresh;
+		int r = wr("kernel.watchdog_thresh", buf);
+		CHECK(r == 0 || (r == -EINVAL && watchdog_thresh == before));
+		CHECK(watchdog_thresh >= 0 && watchdog_thresh <= 60);
+		r = wr("kernel.watchdog_cpumask", buf);
+		CHECK(r == 0 || r == -EINVAL);
+		CHECK((cpumask_bits_[0] & ~0xfUL) == 0);
+	}
+	/* the line editor with any byte */
+	struct tty_ed ed = { 0 };
+	struct kbuf echo = { 0 };
+	tty_ed_init(&ed);
+	for (int i = 0; i < 100000; i++) {
+		int r = tty_feed(&ed, rnd() & 0xff, &echo);
+		if (r != TTY_MORE)
+			tty_ed_init(&ed);
+		if (echo.len > 4096)
+			echo.len = 0;
+		CHECK(ed.line.len == (ed.line.data ? strlen(ed.line.data) : 0) || memchr(ed.line.data, 0, ed.line.len));
+	}
+	kbuf_free(&echo);
+	watchdog_thresh = 10;
+	cpumask_bits_[0] = 0xf;
+}
+
 int main(void)
 {
 	test_cpio_and_lookup();
@@ -464,6 +526,7 @@ int main(void)
 	test_sysctl();
 	test_shell();
 	test_tty();
+	test_fuzz();
 	printf("kuser host tests: %d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;
 }
