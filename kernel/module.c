@@ -1618,7 +1618,7 @@ int module_show_proc(char *buf, int size)
 		if (!nu && m->init && !m->exit)
 			strlcpy(users, "[permanent],", sizeof(users));
 		emit(buf, size, &l, "%s %u %d %s %s 0x%016lx%s%s\n", m->name, module_total_size(m),
-		     m->refcnt + (int)nu, users[0] ? users : "-", module_state_name(m),
+		     m->refcnt, users[0] ? users : "-", module_state_name(m),
 		     (unsigned long)m->core.base, m->taints ? " " : "", m->taints ? module_flags(m, fl) : "");
 	}
 	readers_exit();
@@ -1636,18 +1636,17 @@ int lsmod_show(char *buf, int size)
 	emit(buf, size, &l, "Module                  Size  Used by\n");
 	readers_enter();
 	for (m = READ_ONCE(modules); m; m = READ_ONCE(m->next)) {
-		unsigned int nu;
 		size_t ul;
 
 		if (READ_ONCE(m->state) == MODULE_STATE_UNFORMED)
 			continue;
-		nu = module_users(m, users, sizeof(users));
+		module_users(m, users, sizeof(users));
 		ul = strlen(users);
 		if (ul)
 			users[ul - 1] = '\0';  /* drop the trailing comma */
 		else if (m->init && !m->exit)
 			strlcpy(users, "[permanent]", sizeof(users));
-		emit(buf, size, &l, "%-19s %8u  %d%s%s\n", m->name, module_total_size(m), m->refcnt + (int)nu,
+		emit(buf, size, &l, "%-19s %8u  %d%s%s\n", m->name, module_total_size(m), m->refcnt,
 		     users[0] ? " " : "", users);
 	}
 	readers_exit();

@@ -15,6 +15,8 @@ if [ -z "$kodir" ]; then
 	done
 fi
 scripts/emu-module-build -o "$tmp/oot_hello.ko" kernel/tests/kmod/oot_hello.c
+scripts/emu-module-build --intree -o "$tmp/kmod_exporter.ko" kernel/tests/kmod/kmod_exporter.c
+scripts/emu-module-build --intree -o "$tmp/kmod_user.ko" kernel/tests/kmod/kmod_user.c
 # the second seed's source must build with the SDK unchanged (compile only)
 sed -n '/^#include <linux\/kernel.h>/,/^MODULE_DESCRIPTION/p' guest-modules/hardLockup.c > "$tmp/seed2.c"
 scripts/emu-module-build -o "$tmp/seed2.ko" "$tmp/seed2.c"

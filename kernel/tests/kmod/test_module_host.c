@@ -733,6 +733,46 @@ int main(int argc, char **argv)
 		CHECK(modinfo_show(oot, 10, line, sizeof(line)) == -ENOEXEC, "modinfo of a truncated file");
 		free(oot);
 	}
+	/* module-to-module exports: the user pins the exporter */
+	{
+		char dir[600], p1[700], p2[700], line[2048];
+		unsigned char *e, *u;
+		size_t el, ul;
+		struct module *em;
+		unsigned long ptr;
+
+		snprintf(dir, sizeof(dir), "%s", argv[2]);
+		*strrchr(dir, '/') = 0;
+		snprintf(p1, sizeof(p1), "%s/kmod_exporter.ko", dir);
+		snprintf(p2, sizeof(p2), "%s/kmod_user.ko", dir);
+		e = read_file(p1, &el);
+		u = read_file(p2, &ul);
+		CHECK(e && u, "read exporter/user");
+		if (e && u) {
+			CHECK(load(u, ul, NULL, err) == -ENOENT && log_has("kmod_user: Unknown symbol kmod_test_fn (err -2)"),
+			      "user before exporter: unknown symbol");
+			CHECK(load(e, el, NULL, err) == 0, "exporter loads");
+			taints = 0;
+			CHECK(load(u, ul, NULL, err) == 0, "user loads: %s", logbuf);
+			CHECK(log_has("kmod_user: module license 'Proprietary' taints kernel.") && test_taint(TAINT_PROPRIETARY_MODULE),
+			      "proprietary license taints P: %s", logbuf);
+			em = find_module("kmod_exporter");
+			ptr = module_kallsyms_lookup_name("kmod_user_ptr");
+			CHECK(ptr && *(unsigned long *)ptr == module_kallsyms_lookup_name("kmod_test_fn"),
+			      "user's pointer relocated to the exporter's function");
+			CHECK(em && em->refcnt == 1, "exporter pinned (refcnt %d)", em ? em->refcnt : -1);
+			module_show_proc(line, sizeof(line));
+			CHECK(strstr(line, "kmod_user ") && strstr(line, " (P)\n") && strstr(line, "kmod_exporter ") &&
+			      strstr(line, " 1 kmod_user, Live "), "/proc/modules users: %s", line);
+			lsmod_show(line, sizeof(line));
+			CHECK(strstr(line, "  1 kmod_user\n") != NULL, "lsmod used by: %s", line);
+			CHECK(delete_module("kmod_exporter") == -EAGAIN, "exporter in use");
+			CHECK(delete_module("kmod_user") == 0 && em->refcnt == 0, "user removed, exporter unpinned");
+			CHECK(delete_module("kmod_exporter") == 0, "exporter removed");
+		}
+		free(e);
+		free(u);
+	}
 	test_fuzz();
 
 	printf("%d checks, %d failures\n", checks, failures);
