@@ -9,7 +9,7 @@ GCC_INC := $(shell $(CC) -print-file-name=include)
 
 # Freestanding kernel code: no SSE (the emulator implements general-purpose integer instructions),
 # no red zone (interrupts use the kernel stack), kernel code model for the higher half.
-KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic -fno-stack-protector \
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-optimize-sibling-calls -fno-pie -fno-pic -fno-stack-protector \
   -fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none -fno-omit-frame-pointer \
   -mno-red-zone -mgeneral-regs-only -mcmodel=kernel -mno-sse -mno-mmx -mno-80387 \
   -nostdinc -isystem $(GCC_INC) -Ikernel/include -Wall -Wextra -Wno-unused-parameter

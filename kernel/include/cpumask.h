@@ -17,7 +17,8 @@ static inline void cpumask_clear(struct cpumask *m) { m->bits[0] = 0; }
 static inline void cpumask_setall(struct cpumask *m) { m->bits[0] = nr_cpu_ids >= 64 ? ~0UL : (1UL << nr_cpu_ids) - 1; }
 static inline void cpumask_copy(struct cpumask *d, const struct cpumask *s) { d->bits[0] = s->bits[0]; }
 static inline int cpumask_empty(const struct cpumask *m) { return m->bits[0] == 0; }
-static inline int cpumask_weight(const struct cpumask *m) { return __builtin_popcountl(m->bits[0]); }
+static inline int cpumask_weight(const struct cpumask *m)
+{ unsigned long b = m->bits[0]; int n = 0; while (b) { b &= b - 1; n++; } return n; }
 static inline int cpumask_equal(const struct cpumask *a, const struct cpumask *b) { return a->bits[0] == b->bits[0]; }
 static inline void cpumask_and(struct cpumask *d, const struct cpumask *a, const struct cpumask *b) { d->bits[0] = a->bits[0] & b->bits[0]; }
 static inline void cpumask_or(struct cpumask *d, const struct cpumask *a, const struct cpumask *b) { d->bits[0] = a->bits[0] | b->bits[0]; }

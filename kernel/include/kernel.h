@@ -4,6 +4,8 @@
 #include "types.h"
 #include "errno.h"
 #include "compiler.h"
+#include "irqflags.h"
+#include "atomic.h"
 
 #define UTS_SYSNAME "emu-kernel"
 #define UTS_RELEASE "0.1.0-emu"

@@ -7,13 +7,18 @@
 
 #define NR_CPUS 32
 
+#define CPU_LOCAL_CURRENT 0x10
+#define CPU_LOCAL_PREEMPT 0x18
+#define CPU_LOCAL_IRQSTACK 0x20
+
+#ifndef __ASSEMBLY__
 struct task_struct;
 struct pt_regs;
 /* Fixed per-CPU header at %gs:0 (offsets used by entry.S: keep in sync with asm-offsets below). */
 struct cpu_local {
 	struct cpu_local *self;          /* 0x00 */
 	unsigned long this_cpu_off;      /* 0x08 */
-	struct task_struct *current;     /* 0x10 */
+	struct task_struct *current_task; /* 0x10 */
 	int preempt_count;               /* 0x18 */
 	int cpu;                         /* 0x1c */
 	unsigned long irq_stack_top;     /* 0x20 */
@@ -21,12 +26,13 @@ struct cpu_local {
 	unsigned long kernel_sp;         /* 0x30: scratch */
 	int need_resched;                /* 0x38 */
 	int apic_id;                     /* 0x3c */
+	int irq_count;                   /* 0x40: -1 outside IRQs (entry.S switches stacks at 0) */
+	int nmi_nesting;                 /* 0x44 */
+	unsigned long irq_stack_base;    /* lowest address of the IRQ stack */
+	unsigned long nmi_stack_top, df_stack_top;
+	struct task_struct *idle;
+	void *rq;                        /* scheduler run queue */
 };
-#define CPU_LOCAL_CURRENT 0x10
-#define CPU_LOCAL_PREEMPT 0x18
-#define CPU_LOCAL_IRQSTACK 0x20
-
-#ifndef __ASSEMBLY__
 extern unsigned long __per_cpu_offset[NR_CPUS];
 extern struct cpu_local cpu_locals[NR_CPUS];
 

@@ -48,6 +48,8 @@ struct task_struct {
 	u64 sum_exec_runtime;             /* ns */
 	u64 last_ran;
 	void *wait_exit;                  /* internal */
+	int saved_preempt_count;          /* internal: preempt_count while switched out */
+	int migrate_to;                   /* internal: -1, or CPU to move to at the next switch */
 	void *fs_private;                 /* kuser: per-task fs state (cwd) */
 	void *tty_private;                /* kuser */
 };
@@ -64,6 +66,8 @@ void put_task_struct(struct task_struct *t);
 
 void schedule(void);
 int _cond_resched(void);
+/* preempt=voluntary: a reschedule point (msleep, console_getc, ...); no-op for none/full */
+#define might_sleep() do { if (preempt_model == PREEMPT_VOLUNTARY) _cond_resched(); } while (0)
 #define cond_resched() _cond_resched()
 void yield(void);
 int need_resched(void);
@@ -78,8 +82,12 @@ int wake_up_state(struct task_struct *t, unsigned int state);
 /* kthreads: created sleeping (TASK_NEW) until wake_up_process(); comm = formatted name */
 struct task_struct *kthread_create_on_cpu(int (*threadfn)(void *data), void *data, unsigned int cpu, const char *namefmt);
 __printf(3, 4) struct task_struct *kthread_create(int (*threadfn)(void *data), void *data, const char *namefmt, ...);
-#define kthread_run(fn, data, namefmt, ...) ({ struct task_struct *__k = kthread_create(fn, data, namefmt, ##__VA_ARGS__); \
-	if (__k) wake_up_process(__k); __k; })
+#define kthread_run(fn, data, namefmt, ...) ({					\
+	struct task_struct *__k = kthread_create(fn, data, namefmt, ##__VA_ARGS__);	\
+	if (__k)								\
+		wake_up_process(__k);						\
+	__k;									\
+})
 int kthread_stop(struct task_struct *k);             /* sets should_stop, wakes it, waits; returns threadfn's result */
 bool kthread_should_stop(void);
 void kthread_bind(struct task_struct *k, unsigned int cpu);

@@ -28,20 +28,57 @@ void __wake_up(wait_queue_head_t *wq, unsigned int mode, int nr);   /* IRQ-safe 
 #define wake_up_interruptible(wq) __wake_up(wq, TASK_INTERRUPTIBLE, 1)
 #define wake_up_interruptible_all(wq) __wake_up(wq, TASK_INTERRUPTIBLE, 0)
 
-#define wait_event(wq, cond) do { DEFINE_WAIT(__w); for (;;) { prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE); \
-	if (cond) break; schedule(); } finish_wait(&(wq), &__w); } while (0)
+#define wait_event(wq, cond) do {						\
+	DEFINE_WAIT(__w);							\
+	for (;;) {								\
+		prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE);		\
+		if (cond)							\
+			break;							\
+		schedule();							\
+	}									\
+	finish_wait(&(wq), &__w);						\
+} while (0)
 /* returns 0, or -ERESTARTSYS if signal_pending(current) */
-#define wait_event_interruptible(wq, cond) ({ int __r = 0; DEFINE_WAIT(__w); for (;;) { \
-	prepare_to_wait(&(wq), &__w, TASK_INTERRUPTIBLE); if (cond) break; \
-	if (signal_pending(current)) { __r = -ERESTARTSYS; break; } schedule(); } finish_wait(&(wq), &__w); __r; })
+#define wait_event_interruptible(wq, cond) ({					\
+	int __r = 0;								\
+	DEFINE_WAIT(__w);							\
+	for (;;) {								\
+		prepare_to_wait(&(wq), &__w, TASK_INTERRUPTIBLE);		\
+		if (cond)							\
+			break;							\
+		if (signal_pending(current)) {					\
+			__r = -ERESTARTSYS;					\
+			break;							\
+		}								\
+		schedule();							\
+	}									\
+	finish_wait(&(wq), &__w);						\
+	__r;									\
+})
 /* timeout in jiffies; returns 0 on timeout (cond false), else remaining jiffies (>= 1) */
-#define wait_event_timeout(wq, cond, timeout) ({ long __t = (timeout); DEFINE_WAIT(__w); for (;;) { \
-	prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE); if (cond) { if (!__t) __t = 1; break; } \
-	if (!__t) break; __t = schedule_timeout(__t); } finish_wait(&(wq), &__w); __t; })
-#define wait_event_interruptible_timeout(wq, cond, timeout) ({ long __t = (timeout); DEFINE_WAIT(__w); for (;;) { \
-	prepare_to_wait(&(wq), &__w, TASK_INTERRUPTIBLE); if (cond) { if (!__t) __t = 1; break; } \
-	if (signal_pending(current)) { __t = -ERESTARTSYS; break; } if (!__t) break; __t = schedule_timeout(__t); } \
-	finish_wait(&(wq), &__w); __t; })
+#define __wait_event_timeout(wq, cond, timeout, state, intr) ({		\
+	long __t = (timeout);							\
+	DEFINE_WAIT(__w);							\
+	for (;;) {								\
+		prepare_to_wait(&(wq), &__w, state);				\
+		if (cond) {							\
+			__t = __t ? __t : 1;					\
+			break;							\
+		}								\
+		if (intr && signal_pending(current)) {				\
+			__t = -ERESTARTSYS;					\
+			break;							\
+		}								\
+		if (!__t)							\
+			break;							\
+		__t = schedule_timeout(__t);					\
+	}									\
+	finish_wait(&(wq), &__w);						\
+	__t;									\
+})
+#define wait_event_timeout(wq, cond, timeout) __wait_event_timeout(wq, cond, timeout, TASK_UNINTERRUPTIBLE, 0)
+#define wait_event_interruptible_timeout(wq, cond, timeout) \
+	__wait_event_timeout(wq, cond, timeout, TASK_INTERRUPTIBLE, 1)
 
 struct completion { volatile unsigned int done; wait_queue_head_t wait; };
 #define DECLARE_COMPLETION(n) struct completion n = { 0, __WAIT_QUEUE_HEAD_INITIALIZER(n.wait) }
