@@ -326,14 +326,15 @@ static void nmi_trigger_cpumask_backtrace(const struct cpumask *mask, bool exclu
 	backtrace_mask[0] = mask->bits[0] & cpu_online_mask->bits[0];
 	if (exclude_self)
 		clear_bit(this_cpu, backtrace_mask);
-	if (backtrace_mask[0] & ~(1UL << this_cpu)) {
-		struct cpumask others = { { backtrace_mask[0] & ~(1UL << this_cpu) } };
+	/* as Linux: this CPU first (dump_stack), then NMIs to the others */
+	if (test_bit(this_cpu, backtrace_mask))
+		nmi_cpu_backtrace(NULL);
+	if (backtrace_mask[0]) {
+		struct cpumask others = { { backtrace_mask[0] } };
 		printk(KERN_INFO "Sending NMI from CPU %d to CPUs %*pbl:\n", this_cpu, (int)nr_cpu_ids, others.bits);
 		for_each_cpu(cpu, &others)
 			apic_send_nmi(cpu);
 	}
-	if (test_bit(this_cpu, backtrace_mask))
-		nmi_cpu_backtrace(get_irq_regs());
 	u64 start = ktime_get_ns();
 	while (backtrace_mask[0] && ktime_get_ns() - start < 10 * NSEC_PER_SEC) {
 		touch_softlockup_watchdog();
