@@ -87,6 +87,7 @@ void printk_suppress(void);
 void serial_early_init(void);
 void serial_init(void);
 void console_write_raw(const char *s, size_t n);
+void console_write_locked(const char *s, size_t n);
 
 /* cmdline.c */
 void parse_early_params(void);

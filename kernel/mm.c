@@ -375,6 +375,9 @@ static inline void invlpg(unsigned long va) { __asm__ volatile("invlpg (%0)" :: 
 static unsigned long mod_bitmap[MOD_PAGES / 64];
 struct mod_alloc { unsigned long addr, pages; };
 static struct mod_alloc mod_allocs[256];
+static unsigned long mod_next;           /* first-fit from here: freed ranges are reused only after a
+                                            wrap (with a TLB flush), so no CPU can hold a stale TLB
+                                            entry for a reused module address */
 static DEFINE_SPINLOCK(mod_lock);
 
 void *module_alloc(unsigned long size)
@@ -387,18 +390,30 @@ void *module_alloc(unsigned long size)
 		;
 	if (slot == ARRAY_SIZE(mod_allocs))
 		goto fail;
-	for (i = 0; i < MOD_PAGES; i++) {
-		if (test_bit(i, mod_bitmap)) {
-			run = 0;
-			continue;
+	int pass;
+	for (pass = 0; pass < 2; pass++) {
+		run = 0;
+		for (i = pass ? 0 : mod_next; i < MOD_PAGES; i++) {
+			if (test_bit(i, mod_bitmap)) {
+				run = 0;
+				continue;
+			}
+			if (!run)
+				start = i;
+			if (++run == n + 1)          /* + guard page */
+				break;
 		}
-		if (!run)
-			start = i;
-		if (++run == n + 1)                  /* + guard page */
+		if (run == n + 1)
 			break;
+		if (!pass) {
+			spin_unlock(&mod_lock);
+			flush_tlb_all();             /* wrapping: freed ranges become reusable */
+			spin_lock(&mod_lock);
+		}
 	}
 	if (run != n + 1)
 		goto fail;
+	mod_next = start + n + 1;
 	for (i = start; i < start + n + 1; i++)
 		set_bit(i, mod_bitmap);
 	unsigned long va = MODULES_VADDR + (start << PAGE_SHIFT);
@@ -444,8 +459,6 @@ void module_memfree(void *addr)
 		break;
 	}
 	spin_unlock(&mod_lock);
-	/* other CPUs: stale TLB entries for freed module pages are harmless here (no reuse race in
-	 * practice: the next module_alloc maps fresh PTEs and x86 re-walks on a miss) */
 }
 
 void *ioremap(phys_addr_t phys, size_t size)

@@ -81,7 +81,7 @@ void time_init(void)
 	/* LAPIC timer counting during the window (one-shot, masked, divide by 1) */
 	apic_write(APIC_TDCR, 0xb);
 	apic_write(APIC_LVTT, APIC_LVT_MASKED | 0xec);
-	if (hpet_period_fs) {
+	if (hpet_period_fs && !(tsc_hz && boot_cpu_tsc_deadline)) {   /* emu: CPUID 0x15 + TSC-deadline: no window */
 		u64 ticks = 10000000000000ULL / hpet_period_fs;            /* 10 ms */
 		u64 h0 = hpet_counter(), t0, t1, h1;
 		while ((h1 = hpet_counter()) == h0)
