@@ -481,6 +481,163 @@ next_arg:;
 	return errors && !(o.quiet && matched) ? 2 : matched ? 0 : 1;
 }
 
+/* ---- head / tail / wc (on files or stdin) ---- */
+
+/* Input of a filter: the named file, or stdin. Returns 0 or prints "<tool>: <file>: <err>". */
+static int filter_input(struct sh_ctx *c, const char *tool, const char *file, char **data,
+			unsigned long *len, bool *owned)
+{
+	*owned = false;
+	if (!file || !strcmp(file, "-")) {
+		*data = (char *)(c->has_in ? c->in : "");
+		*len = c->has_in ? c->in_len : 0;
+		return 0;
+	}
+	int err = sh_read_file(c, file, data, len);
+	if (err) {
+		sh_err("%s: %s: %s\n", tool, file, kuser_strerror(-err));
+		return 1;
+	}
+	*owned = true;
+	return 0;
+}
+
+static int parse_count(const char *tool, int *i, int argc, char **argv, long *n)
+{
+	const char *v = NULL;
+	if (!strcmp(argv[*i], "-n") && *i + 1 < argc)
+		v = argv[++*i];
+	else if (!strncmp(argv[*i], "-n", 2))
+		v = argv[*i] + 2;
+	else if (argv[*i][0] == '-' && argv[*i][1] >= '0' && argv[*i][1] <= '9')
+		v = argv[*i] + 1;
+	if (!v || kstrtol(v, 10, n) || *n < 0) {
+		sh_err("%s: invalid number '%s'\n", tool, v ? v : argv[*i]);
+		return 1;
+	}
+	return 0;
+}
+
+static int head_tail(struct sh_ctx *c, int argc, char **argv, bool tail)
+{
+	const char *tool = tail ? "tail" : "head";
+	long n = 10;
+	int i = 1, status = 0;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++)
+		if (parse_count(tool, &i, argc, argv, &n))
+			return 1;
+	int nfiles = argc - i;
+	for (int f = 0; f < (nfiles ? nfiles : 1); f++) {
+		const char *file = nfiles ? argv[i + f] : NULL;
+		char *data;
+		unsigned long len;
+		bool owned;
+		if (filter_input(c, tool, file, &data, &len, &owned)) {
+			status = 1;
+			continue;
+		}
+		if (nfiles > 1)
+			sh_printf(c, "%s==> %s <==\n", f ? "\n" : "", file);
+		size_t start = 0, end = len;
+		if (tail) {               /* the last n lines: walk back over n newlines */
+			long lines = 0;
+			size_t p = len;
+			if (p && data[p - 1] == '\n')
+				p--;
+			while (p > 0 && lines < n)
+				if (data[--p] == '\n')
+					lines++;
+			start = (lines == n && data[p] == '\n') ? p + 1 : p;
+			if (n == 0)
+				start = len;
+		} else {
+			long lines = 0;
+			for (end = 0; end < len && lines < n; end++)
+				if (data[end] == '\n')
+					lines++;
+		}
+		sh_write(c, data + start, end - start);
+		if (owned)
+			kfree(data);
+	}
+	return status;
+}
+
+static int cmd_head(struct sh_ctx *c, int argc, char **argv)
+{
+	return head_tail(c, argc, argv, false);
+}
+
+static int cmd_tail(struct sh_ctx *c, int argc, char **argv)
+{
+	return head_tail(c, argc, argv, true);
+}
+
+static int cmd_wc(struct sh_ctx *c, int argc, char **argv)
+{
+	bool l = false, w = false, b = false;
+	int i = 1, status = 0;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++)
+		for (const char *p = argv[i] + 1; *p; p++) {
+			if (*p == 'l')
+				l = true;
+			else if (*p == 'w')
+				w = true;
+			else if (*p == 'c')
+				b = true;
+			else {
+				sh_err("wc: invalid option -- '%c'\n", *p);
+				return 1;
+			}
+		}
+	if (!l && !w && !b)
+		l = w = b = true;
+	int nfiles = argc - i;
+	for (int f = 0; f < (nfiles ? nfiles : 1); f++) {
+		const char *file = nfiles ? argv[i + f] : NULL;
+		char *data;
+		unsigned long len, lines = 0, words = 0;
+		bool owned, inword = false;
+		if (filter_input(c, "wc", file, &data, &len, &owned)) {
+			status = 1;
+			continue;
+		}
+		for (unsigned long k = 0; k < len; k++) {
+			char ch = data[k];
+			bool space = ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f';
+			lines += ch == '\n';
+			words += !space && !inword;
+			inword = !space;
+		}
+		/* busybox: columns of width 7 with a space before each but the first; no name for stdin */
+		bool first = true;
+		if (l)
+			sh_printf(c, first ? "%7lu" : " %7lu", lines), first = false;
+		if (w)
+			sh_printf(c, first ? "%7lu" : " %7lu", words), first = false;
+		if (b)
+			sh_printf(c, first ? "%7lu" : " %7lu", len), first = false;
+		if (file)
+			sh_printf(c, " %s", file);
+		sh_write(c, "\n", 1);
+		if (owned)
+			kfree(data);
+	}
+	return status;
+}
+
+static int cmd_clear(struct sh_ctx *c, int argc, char **argv)
+{
+	sh_printf(c, "\033[H\033[J");
+	return 0;
+}
+
+static int cmd_exit(struct sh_ctx *c, int argc, char **argv)
+{
+	sh_err("sh: exit: this shell is init and cannot exit (use poweroff or reboot)\n");
+	return 1;
+}
+
 /* ---- mkdir / rm / touch ---- */
 
 static int cmd_mkdir(struct sh_ctx *c, int argc, char **argv)
@@ -559,6 +716,11 @@ const struct sh_command sh_fs_commands[] = {
 	{ "mkdir", cmd_mkdir, 0, "mkdir [-p] DIR     make a directory" },
 	{ "rm", cmd_rm, 0, "rm [-rf] FILE      remove files" },
 	{ "touch", cmd_touch, 0, "touch FILE         create empty files" },
+	{ "head", cmd_head, 0, "head [-n N] [FILE]... first lines (10)" },
+	{ "tail", cmd_tail, 0, "tail [-n N] [FILE]... last lines (10)" },
+	{ "wc", cmd_wc, 0, "wc [-lwc] [FILE]... count lines, words, bytes" },
+	{ "clear", cmd_clear, CMD_BUILTIN, "clear              clear the screen" },
+	{ "exit", cmd_exit, CMD_BUILTIN, NULL },
 	{ "true", cmd_true, CMD_BUILTIN, NULL },
 	{ "false", cmd_false, CMD_BUILTIN, NULL },
 	{ NULL, NULL, 0, NULL }

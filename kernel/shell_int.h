@@ -8,6 +8,10 @@
 /* ---- parsing (shell_parse.c) ---- */
 enum { SEP_END, SEP_SEMI, SEP_BG, SEP_AND, SEP_OR, SEP_PIPE };
 
+/* "$?" in a word (unquoted or in "..."): replaced by the last exit status when expanded. The
+ * line editor never passes control characters, so the marker cannot be typed. */
+#define SH_STATUS_MARK '\001'
+
 struct sh_word {
 	char *text;                    /* the word with quotes removed */
 	char *pat;                     /* the same as a glob pattern (quoted metacharacters escaped) */
@@ -38,6 +42,7 @@ struct sh_argv {
 	char **argv;                   /* argv[argc] == NULL; each string kmalloc'd */
 };
 int sh_expand(struct inode *cwd, const struct sh_cmd *c, struct sh_argv *out);
+extern int sh_last_status;
 void sh_argv_free(struct sh_argv *a);
 
 /* ---- execution context ---- */

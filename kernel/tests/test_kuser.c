@@ -361,6 +361,13 @@ static void test_shell(void)
 	CHECK(host_slept_ms == 1500);
 	CHECK_STR(run("sleep x"), "sleep: invalid number 'x'\n");
 	CHECK_STR(run("uname -r"), UTS_RELEASE "\n");
+	CHECK_STR(run("false; echo $? \"$?\" '$?'; true; echo $?"), "1 1 $?\n0\n");
+	CHECK_STR(run("nosuch; echo x$?y"), "sh: nosuch: not found\nx127y\n");
+	CHECK_STR(run("echo 1 > n; echo 2 >> n; echo 3 >> n; head -n 2 n; tail -1 n; tail -n 5 n"), "1\n2\n3\n1\n2\n3\n");
+	CHECK_STR(run("head -n 0 n; tail -n 0 n; head nosuch"), "head: nosuch: No such file or directory\n");
+	CHECK_STR(run("cat n | tail -n 2"), "2\n3\n");
+	CHECK_STR(run("wc -l n; cat n | wc; wc -c /etc/motd"), "      3 n\n      3       3       6\n      6 /etc/motd\n");
+	CHECK_STR(run("head -2 n n"), "==> n <==\n1\n2\n\n==> n <==\n1\n2\n");
 	CHECK_STR(run("dmesg -n 1"), "");
 	CHECK(console_loglevel == 1);
 	CHECK_STR(run("cat /proc/sys/kernel/printk"), "1\t4\t1\t7\n");
