@@ -83,6 +83,9 @@ void mm_init(struct boot_info *bi)
 	/* trampoline page table keeps the identity map; the kernel's drops it (NULL derefs fault) */
 	memcpy(tramp_pml4, boot_pml4, sizeof(tramp_pml4));
 	boot_pml4[0] = 0;
+	unsigned long cr4 = read_cr4();
+	write_cr4(cr4 & ~0x80UL);             /* PGE off/on: flush every TLB entry, global ones too */
+	write_cr4(cr4);
 	write_cr3(read_cr3());
 
 	unsigned long code = (_etext - _text) >> 10, data = (_edata - _sdata) >> 10, bss = (_end - __bss_start) >> 10;
