@@ -70,7 +70,7 @@ struct sh_command {
 	const char *help;
 };
 const struct sh_command *sh_find_command(const char *name);
-extern const struct sh_command sh_fs_commands[], sh_sys_commands[];
+extern const struct sh_command sh_fs_commands[], sh_text_commands[], sh_sys_commands[];
 
 /* the shell's own working directory (cd changes it) */
 extern struct inode *sh_cwd;

@@ -546,7 +546,7 @@ static int cmd_nproc(struct sh_ctx *c, int argc, char **argv)
 
 static int cmd_help(struct sh_ctx *c, int argc, char **argv)
 {
-	const struct sh_command *tables[] = { sh_fs_commands, sh_sys_commands };
+	const struct sh_command *tables[] = { sh_fs_commands, sh_text_commands, sh_sys_commands };
 	sh_printf(c, "Built-in commands (a trailing & runs a command in the background; > >> < | ; && || work):\n");
 	for (unsigned int i = 0; i < ARRAY_SIZE(tables); i++)
 		for (const struct sh_command *cmd = tables[i]; cmd->name; cmd++)
