@@ -340,18 +340,19 @@ long probe_kernel_read(void *dst, const void *src, size_t size)
 void dump_pagetable(unsigned long va)
 {
 	u64 *t = boot_pml4;
-	int shift = 39, lvl;
+	int shift = 39, lvl, n = 0;
+	char buf[160];
 	static const char *names[] = { "PTE", "PMD", "PUD", "PGD" };
 	for (lvl = 4; lvl >= 1; lvl--, shift -= 9) {
 		u64 e = t[(va >> shift) & 511];
-		printk(KERN_CONT "%s %llx ", names[lvl - 1], (unsigned long long)e);
+		n += scnprintf(buf + n, sizeof(buf) - n, "%s %llx ", names[lvl - 1], (unsigned long long)e);
 		if (lvl == 4)
-			printk(KERN_CONT "P4D %llx ", (unsigned long long)e);
+			n += scnprintf(buf + n, sizeof(buf) - n, "P4D %llx ", (unsigned long long)e);
 		if (!(e & PTE_P) || lvl == 1 || (lvl <= 3 && (e & PTE_PS)))
 			break;
 		t = __va(e & PTE_ADDR);
 	}
-	printk(KERN_CONT "\n");
+	printk(KERN_ALERT "%s\n", buf);
 }
 
 static u64 *walk_alloc(unsigned long va)

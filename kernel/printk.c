@@ -200,11 +200,17 @@ static void nmi_buf_store(const char *text, int len)
 
 static int vprintk_store(const char *text, int len, bool from_nmi_flush);
 
+static void __printk_nmi_flush(bool force);
 void printk_nmi_flush(void)
+{
+	__printk_nmi_flush(false);
+}
+
+static void __printk_nmi_flush(bool force)
 {
 	static char tmp[NMI_BUF];
 	int cpu;
-	if (!nmi_pending || in_nmi())
+	if (!nmi_pending || (in_nmi() && !force))
 		return;
 	unsigned long f = arch_local_irq_save();
 	if (!arch_spin_trylock(&nmi_flush_lock)) {
@@ -317,9 +323,7 @@ void printk_flush_on_panic(void)
 {
 	spin_lock_init(&nmi_flush_lock);
 	nmi_pending = 1;
-	int saved = preempt_count();
-	(void)saved;
-	printk_nmi_flush();
+	__printk_nmi_flush(true);
 	spin_lock_init(&console_lock);
 	console_flush();
 }

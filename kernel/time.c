@@ -313,8 +313,10 @@ void smp_apic_timer_interrupt(struct pt_regs *regs)
 
 static enum hrtimer_restart tick_sched_timer(struct hrtimer *t)
 {
-	if (smp_processor_id() == 0)
-		jiffies++;
+	/* jiffies follow the clock from whichever CPU ticks (a CPU with IRQs off cannot stall them) */
+	unsigned long j = ktime_get_ns() / TICK_NSEC, old = jiffies;
+	while (time_after(j, old) && !__atomic_compare_exchange_n(&jiffies, &old, j, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
 	scheduler_tick();
 	printk_nmi_flush();
 	hrtimer_forward_now(t, TICK_NSEC);

@@ -96,7 +96,6 @@ static void show_fault_oops(struct pt_regs *regs, unsigned long error_code, unsi
 	       !(error_code & X86_PF_PROT) ? "not-present page" :
 	       (error_code & X86_PF_RSVD) ? "reserved bit violation" :
 	       (error_code & X86_PF_PK) ? "protection keys violation" : "permissions violation");
-	printk(KERN_ALERT "");
 	dump_pagetable(address);
 }
 
