@@ -14,10 +14,12 @@
 #include "sched.h"
 #include "smp.h"
 #include "console.h"
+#include "wait.h"
 
 static struct task_struct *fg_task;     /* foreground command task (Ctrl-C target) */
 static int shell_cpu;
 static struct task_struct *shell_task;
+static DECLARE_WAIT_QUEUE_HEAD(job_done_wq);     /* a foreground command returned */
 
 bool sh_interrupted(void)
 {
@@ -52,6 +54,7 @@ static int job_thread(void *data)
 		status = j->fn(&j->ctx, j->args.argc, j->args.argv);
 		if (j->fg) {
 			WRITE_ONCE(j->done, true);
+			wake_up_all(&job_done_wq);
 			return status;
 		}
 		sh_argv_free(&j->args);
@@ -101,6 +104,10 @@ static int wait_fg(struct task_struct *t, struct job *j)
 	if (shell)
 		WRITE_ONCE(fg_task, t);
 	wake_up_process(t);
+	/* sleep interruptibly (ps shows the shell as S, as a shell in wait4()); a task killed by an
+	 * oops never sets done, so look at its state once a second */
+	while (!READ_ONCE(j->done) && READ_ONCE(t->state) != TASK_DEAD)
+		wait_event_interruptible_timeout(job_done_wq, READ_ONCE(j->done), HZ);
 	int status = kthread_wait(t);
 	if (shell)
 		WRITE_ONCE(fg_task, NULL);
