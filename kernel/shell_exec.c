@@ -55,7 +55,7 @@ int sh_run_segment(struct sh_cmd *cmds, int n, bool in_task)
 
 	for (int i = 0; i < n; i++) {
 		struct sh_cmd *cmd = &cmds[i];
-		struct sh_ctx c = { .cwd = sh_task_cwd(in_task) };
+		struct sh_ctx c = { .cwd = sh_task_cwd(in_task), .subshell = in_task };
 		struct kbuf out = { 0 }, inbuf = { 0 };
 		struct inode *target = NULL;
 		struct sh_argv a;

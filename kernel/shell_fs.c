@@ -7,14 +7,15 @@ static int cmd_cd(struct sh_ctx *c, int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : SHELL_HOME;
 	struct inode *n;
-	int err = fs_lookup(sh_cwd, dir, 0, &n);
+	int err = fs_lookup(c->cwd, dir, 0, &n);
 	if (!err && !S_ISDIR(n->mode))
 		err = -ENOTDIR;
 	if (err) {
 		sh_err("sh: cd: can't cd to %s: %s\n", dir, kuser_strerror(-err));
 		return 2;
 	}
-	sh_cwd = n;
+	if (!c->subshell)          /* `cd x &` runs in a subshell: no effect, as in sh */
+		sh_cwd = n;
 	return 0;
 }
 

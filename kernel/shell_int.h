@@ -52,6 +52,7 @@ struct sh_ctx {
 	const char *in;                /* stdin data (pipe or < file), valid if has_in */
 	size_t in_len;
 	bool has_in;
+	bool subshell;                 /* running inside a background job: cd does not move the shell */
 };
 
 void sh_write(struct sh_ctx *c, const char *s, size_t n);

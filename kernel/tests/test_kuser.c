@@ -325,6 +325,7 @@ static void test_shell(void)
 	int bg = host_bg_started;
 	CHECK_STR(run("insmod softLockup.ko &"), "");
 	CHECK(host_bg_started == bg + 1 && host_mod_loaded);
+	CHECK_STR(run("cd /proc & pwd"), "/root\n");
 	CHECK_STR(run("taskset -c 1,3 rmmod softLockup"), "");
 	CHECK(host_last_cpus == 0xa && !host_mod_loaded);
 	CHECK_STR(run("taskset -c 9 ls"), "taskset: failed to set pid 0's affinity: Invalid argument\n");
