@@ -191,6 +191,7 @@ static int grep_buf(struct sh_ctx *c, struct grep_opts *o, const char *name, con
 {
 	int matches = 0;
 	unsigned long lineno = 0;
+	bool binary = memchr(data, 0, len) != NULL;     /* GNU grep 3.4: one line for a binary file */
 	for (size_t pos = 0; pos < len; ) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - data) : len;
@@ -200,6 +201,10 @@ static int grep_buf(struct sh_ctx *c, struct grep_opts *o, const char *name, con
 			matches++;
 			if (o->quiet || o->list)
 				break;
+			if (binary && !o->count) {
+				sh_printf(c, "Binary file %s matches\n", name);
+				break;
+			}
 			if (!o->count) {
 				struct kbuf b = { 0 };
 				if (o->names)

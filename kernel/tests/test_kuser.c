@@ -345,6 +345,9 @@ static void test_shell(void)
 	CHECK_STR(run("grep '^h.*o$' /etc/motd"), "hello\n");
 	CHECK_STR(run("grep -i HELLO /etc/motd"), "hello\n");
 	CHECK_STR(run("grep '[a-g]l' /etc/motd"), "hello\n");
+	struct inode *bin;
+	CHECK(fs_create(NULL, "/bin.dat", 0644, &bin) == 0 && fs_write(bin, "ab\0cd\nELF x\n", 13, false) == 13);
+	CHECK_STR(run("grep ELF /bin.dat; grep -c ELF /bin.dat; grep zz /bin.dat"), "Binary file /bin.dat matches\n1\n");
 	CHECK_STR(run("echo x > /nodir/f"), "sh: can't create /nodir/f: nonexistent directory\n");
 	CHECK_STR(run("cat nosuch"), "cat: can't open 'nosuch': No such file or directory\n");
 	CHECK_STR(run("cat /etc"), "cat: read error: Is a directory\n");
