@@ -1226,6 +1226,18 @@ static char *next_arg(char *args, char **param, char **val)
 	return next;
 }
 
+/* bytes a parameter of this type writes at its variable */
+static u64 param_size(unsigned int type)
+{
+	switch (type) {
+	case EMU_PARAM_BYTE: case EMU_PARAM_BOOL: case EMU_PARAM_INVBOOL: return sizeof(bool);
+	case EMU_PARAM_SHORT: case EMU_PARAM_USHORT: return 2;
+	case EMU_PARAM_INT: case EMU_PARAM_UINT: return 4;
+	case EMU_PARAM_STRING: return 1;
+	default: return 8;      /* long, ulong, charp */
+	}
+}
+
 static int parse_args(struct module *mod, struct load_info *info, const char *params)
 {
 	const struct emu_kernel_param *kp = NULL;
@@ -1250,7 +1262,7 @@ static int parse_args(struct module *mod, struct load_info *info, const char *pa
 			if (nm < lo || nm >= hi || !memchr(kp[i].name, 0, hi - nm) || ar < lo || ar >= hi ||
 			    kp[i].type < EMU_PARAM_BYTE || kp[i].type > EMU_PARAM_STRING ||
 			    (kp[i].type == EMU_PARAM_STRING && (kp[i].maxlen == 0 || kp[i].maxlen > hi - ar)) ||
-			    (kp[i].type != EMU_PARAM_STRING && hi - ar < 8 && hi - ar < 4))
+			    param_size(kp[i].type) > hi - ar)
 				return -ENOEXEC;
 		}
 	}
