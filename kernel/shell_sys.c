@@ -391,11 +391,15 @@ struct sysctl_show {
 
 static void sysctl_print(struct sh_ctx *c, const char *name, struct ctl_table *t, bool values_only)
 {
-	char buf[4096];
-	int n = sysctl_read(t, buf, sizeof(buf) - 1);
+	const int size = 4096;            /* a page, as Linux hands handlers */
+	char *buf = kmalloc(size, GFP_KERNEL);
+	if (!buf)
+		return;
+	int n = sysctl_read(t, buf, size - 1);
 	if (n < 0) {
 		if (n != -EACCES)
 			sh_err("sysctl: reading key \"%s\": %s\n", name, kuser_strerror(-n));
+		kfree(buf);
 		return;
 	}
 	while (n > 0 && buf[n - 1] == '\n')
@@ -405,6 +409,7 @@ static void sysctl_print(struct sh_ctx *c, const char *name, struct ctl_table *t
 		sh_printf(c, "%s\n", buf);
 	else
 		sh_printf(c, "%s = %s\n", name, buf);
+	kfree(buf);
 }
 
 static void sysctl_show_one(const char *name, struct ctl_table *t, void *arg)
