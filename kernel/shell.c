@@ -232,6 +232,7 @@ void shell_start(void)
 		sh_cwd = fs_root();
 	current->fs_private = sh_cwd;
 	console_rx_hook = rx_hook;
+	tty_start_reader(&self);
 
 	static const char banner[] = "\nemu shell: 'help' lists the commands; the modules are in " SHELL_HOME "\n";
 	console_write(banner, sizeof(banner) - 1);

@@ -11,4 +11,9 @@
  * length are kept (pasted input is never dropped). */
 long tty_readline(char **line);
 
+/* Start the reader task ("ttyS0", allowed on cpus) that drains the serial ring into the unbounded
+ * input queue; shell_start() calls it. Without it tty_readline reads the driver directly. */
+struct cpumask;
+void tty_start_reader(const struct cpumask *cpus);
+
 #endif
