@@ -361,6 +361,10 @@ static void test_shell(void)
 	CHECK_STR(run("uptime"), " 01:02:03 up  1:02,  load average: 0.00, 0.00, 0.00\n");
 	CHECK_STR(run("ps"), "  PID USER       VSZ STAT COMMAND\n    1 root         0 S    init\n"
 		  "    2 root         0 SW   [migration/0]\n   12 root         0 R    insmod\n");
+	CHECK_STR(run("kill 12"), "");
+	CHECK(host_killed_pid == 12);
+	CHECK_STR(run("kill -9 2 77 x"), "kill: can't kill pid 2: Operation not permitted\n"
+		  "kill: can't kill pid 77: No such process\nkill: bad pid 'x'\n");
 	CHECK_STR(run("sleep 1.5"), "");
 	CHECK(host_slept_ms == 1500);
 	CHECK_STR(run("sleep x"), "sleep: invalid number 'x'\n");
