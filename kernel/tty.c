@@ -1,6 +1,6 @@
 /* tty.c - console line editor (owner: kuser): echo, Backspace/DEL ("\b \b"), Ctrl-C ("^C", line
- * abandoned), Ctrl-U (kill line), Ctrl-W (erase word), Enter as CR, LF or CRLF, escape sequences
- * (arrow keys) swallowed. The line grows without limit, so pasted text is never dropped; bytes that
+ * abandoned), Ctrl-U (kill line), Ctrl-W (erase word), Enter as CR, LF or CRLF, Up/Down history,
+ * Tab completion (through the shell's completer), other escape sequences swallowed. The line grows without limit, so pasted text is never dropped; bytes that
  * are already queued are processed in a batch and echoed with one console_write(). A reader task
  * ("ttyS0") drains the serial driver's ring into an unbounded queue while commands run. */
 #include "kuser.h"
@@ -66,6 +66,25 @@ static void erase_chars(struct tty_ed *ed, size_t n, struct kbuf *echo)
 		ed->line.data[ed->line.len] = 0;
 }
 
+static void complete_line(struct tty_ed *ed, struct kbuf *echo)
+{
+	struct kbuf insert = { 0 }, list = { 0 };
+	ed->complete(ed->line.data ? ed->line.data : "", ed->line.len, &insert, &list);
+	if (insert.len) {
+		kbuf_put(&ed->line, insert.data, insert.len);
+		kbuf_put(echo, insert.data, insert.len);
+	} else if (list.len) {         /* ambiguous and nothing to add: show the candidates, redraw */
+		kbuf_putc(echo, '\n');
+		kbuf_put(echo, list.data, list.len);
+		kbuf_putc(echo, '\n');
+		if (ed->prompt)
+			kbuf_put(echo, ed->prompt, strlen(ed->prompt));
+		kbuf_put(echo, ed->line.data ? ed->line.data : "", ed->line.len);
+	}
+	kbuf_free(&insert);
+	kbuf_free(&list);
+}
+
 int tty_feed(struct tty_ed *ed, int c, struct kbuf *echo)
 {
 	bool after_cr = ed->after_cr;
@@ -114,8 +133,12 @@ int tty_feed(struct tty_ed *ed, int c, struct kbuf *echo)
 		ed->esc = 1;
 		return TTY_MORE;
 	case '\t':
-		c = ' ';
-		break;
+		if (!ed->complete) {
+			c = ' ';
+			break;
+		}
+		complete_line(ed, echo);
+		return TTY_MORE;
 	default:
 		if (c < 0x20)
 			return TTY_MORE;   /* other control characters are ignored */
@@ -197,13 +220,17 @@ void tty_start_reader(const struct cpumask *cpus)
 
 static struct tty_ed console_ed;
 
-long tty_readline(char **line)
+long tty_readline(const char *prompt, tty_complete_fn *complete, char **line)
 {
 	struct tty_ed *ed = &console_ed;
 	struct kbuf echo = { 0 };
 	int r = TTY_MORE;
 
 	tty_ed_init(ed);
+	ed->prompt = prompt;
+	ed->complete = complete;
+	if (prompt)
+		console_write(prompt, strlen(prompt));
 	while (r == TTY_MORE) {
 		int c = inq_get(true);
 		if (c < 0) {               /* -EINTR: a signal for this task; treat as Ctrl-C */
