@@ -433,6 +433,8 @@ void put_task_struct(struct task_struct *t)
 
 noinline void kthread_entry(struct task_struct *t)
 {
+	if (READ_ONCE(t->should_stop))        /* stopped before it ever ran: threadfn is not called */
+		do_exit(-EINTR);
 	long r = t->threadfn(t->data);
 	do_exit(r);
 }
