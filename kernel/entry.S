@@ -225,7 +225,7 @@ ret_from_fork:
 tr_start:
 	cli
 	cld
-	mov %cs, %ax
+	mov $(TRAMP_BASE >> 4), %ax      /* = CS after SIPI vector 0x08 (no segment register reads) */
 	mov %ax, %ds
 	lgdtl (tr_gdtr - tr_start)
 	mov %cr0, %eax

@@ -168,7 +168,7 @@ static void enqueue(struct hrtimer_cpu_base *b, struct hrtimer *t, int cpu)
 	t->next = *pp;
 	*pp = t;
 	t->cpu = cpu;
-	t->state |= HRT_QUEUED;
+	__atomic_or_fetch(&t->state, HRT_QUEUED, __ATOMIC_SEQ_CST);
 }
 
 static bool dequeue(struct hrtimer_cpu_base *b, struct hrtimer *t)
@@ -180,7 +180,7 @@ static bool dequeue(struct hrtimer_cpu_base *b, struct hrtimer *t)
 		return false;
 	*pp = t->next;
 	t->next = NULL;
-	t->state &= ~HRT_QUEUED;
+	__atomic_and_fetch(&t->state, ~HRT_QUEUED, __ATOMIC_SEQ_CST);
 	return true;
 }
 
@@ -277,14 +277,14 @@ static noinline void __hrtimer_run_queues(struct hrtimer_cpu_base *b, u64 now)
 	struct hrtimer *t;
 	while ((t = b->head) && t->expires <= (ktime_t)now) {
 		dequeue(b, t);
-		t->state |= HRT_RUNNING;
+		__atomic_or_fetch(&t->state, HRT_RUNNING, __ATOMIC_SEQ_CST);
 		b->running = t;
 		raw_spin_unlock(&b->lock);
 		enum hrtimer_restart r = t->function ? t->function(t) : HRTIMER_NORESTART;
 		raw_spin_lock(&b->lock);
 		if (r == HRTIMER_RESTART && !(t->state & HRT_QUEUED))
 			enqueue(b, t, smp_processor_id());
-		t->state &= ~HRT_RUNNING;
+		__atomic_and_fetch(&t->state, ~HRT_RUNNING, __ATOMIC_SEQ_CST);
 		b->running = NULL;
 		now = ktime_get_ns();
 	}
