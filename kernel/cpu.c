@@ -153,12 +153,8 @@ void cpu_init(int cpu)
 	struct desc_ptr i = { sizeof(idt) - 1, (u64)idt };
 	__asm__ volatile("lgdt %0" :: "m"(g));
 	__asm__ volatile("lidt %0" :: "m"(i));
+	/* CS is already 0x10 (boot.S and the AP trampoline jump there): same selector, no reload */
 	__asm__ volatile(
-		"pushq $0x10\n\t"
-		"leaq 1f(%%rip), %%rax\n\t"
-		"pushq %%rax\n\t"
-		"lretq\n"
-		"1:\n\t"
 		"movl $0x18, %%eax\n\t"
 		"movl %%eax, %%ss\n\t"
 		"xorl %%eax, %%eax\n\t"
