@@ -201,6 +201,13 @@ static void finish_task_switch(struct task_struct *prev)
 	struct rq *rq = this_rq();
 	int dest = prev->migrate_to;
 	bool dead = prev->state == TASK_DEAD;
+	if (dest >= 0 && !dead && prev->state != TASK_RUNNING) {
+		/* went to sleep with a migration pending: move it while its old rq is still locked, so a
+		 * concurrent wake-up enqueues it once, on the new CPU */
+		prev->cpu = dest;
+		prev->migrate_to = -1;
+		dest = -1;
+	}
 	prev->on_cpu = 0;
 	arch_spin_unlock(&rq->lock);
 	if (dest >= 0 && !dead) {
@@ -732,4 +739,16 @@ struct task_struct *sched_create_init(int (*fn)(void *), void *data)
 void sched_set_stop_task(int cpu, struct task_struct *t)
 {
 	cpu_rq(cpu)->stop = t;
+}
+
+/* debug aid (kcore_nmi_dump): run queue state of every CPU */
+void sched_debug_dump(void)
+{
+	int cpu;
+	for_each_online_cpu(cpu) {
+		struct rq *rq = cpu_rq(cpu);
+		printk(KERN_INFO "rq%d: curr=%s/%d locked=%u owner=%d nr=%d stop=%ld\n", cpu, rq->curr->comm,
+		       rq->curr->pid, rq->lock.locked, rq->lock.owner_cpu, rq->nr_running,
+		       rq->stop ? rq->stop->state : -1L);
+	}
 }

@@ -16,6 +16,7 @@
 DEFINE_PER_CPU(irq_cpustat_t, irq_stat);
 int __die(const char *str, struct pt_regs *regs, long err);
 void smp_nmi_stop_check(struct pt_regs *regs);
+void sched_debug_dump(void);
 
 struct pt_regs *get_irq_regs(void)
 {
@@ -184,8 +185,11 @@ static void unknown_nmi_error(unsigned char reason, struct pt_regs *regs)
 	printk(KERN_EMERG "Uhhuh. NMI received for unknown reason %02x on CPU %d.\n", reason, smp_processor_id());
 	printk(KERN_EMERG "Do you have a strange power saving mode enabled?\n");
 	printk(KERN_EMERG "Dazed and confused, but trying to continue\n");
-	if (unknown_nmi_show_regs)
+	if (unknown_nmi_show_regs) {
 		show_regs(regs);
+		if (smp_processor_id() == 0)
+			sched_debug_dump();
+	}
 }
 
 void do_nmi(struct pt_regs *regs)
