@@ -200,8 +200,19 @@ void do_nmi(struct pt_regs *regs)
 	smp_nmi_stop_check(regs);
 	int handled = nmi_handle(NMI_LOCAL, regs);
 	if (!handled) {
+		/* external NMI sources (port 0x61, as Linux's default_do_nmi), then "unknown" */
 		unsigned char reason = inb(0x61);
-		unknown_nmi_error(reason, regs);
+		if ((reason & 0xc0) && reason != 0xff && smp_processor_id() == 0) {
+			if (reason & 0x80)
+				printk(KERN_EMERG "NMI: PCI system error (SERR) for reason %02x on CPU %d.\n", reason,
+				       smp_processor_id());
+			else
+				printk(KERN_EMERG "NMI: IOCK error (debug interrupt?) for reason %02x on CPU %d.\n",
+				       reason, smp_processor_id());
+			printk(KERN_EMERG "Dazed and confused, but trying to continue\n");
+		} else {
+			unknown_nmi_error(reason, regs);
+		}
 	}
 	set_irq_regs(old);
 	nmi_exit();
