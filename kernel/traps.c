@@ -272,7 +272,8 @@ int show_interrupts(char *buf, int size)
 {
 	int n = 0, cpu, i;
 	const int prec = 3;
-#define P(...) n += scnprintf(buf + n, size - n, __VA_ARGS__)
+	/* snprintf-style: returns the full length even when it does not fit (the reader retries) */
+#define P(...) n += snprintf(buf + (n < size ? n : size), n < size ? size - n : 0, __VA_ARGS__)
 	P("%*s", prec + 8, "");
 	for_each_online_cpu(cpu)
 		P("CPU%-8d", cpu);
