@@ -44,6 +44,9 @@ void dump_lock_put(int nested)
 		__atomic_store_n(&dump_owner, -1, __ATOMIC_SEQ_CST);
 }
 
+int printk_cpu_sync_get(void) { return dump_lock_get(); }
+void printk_cpu_sync_put(int token) { dump_lock_put(token); }
+
 void dump_stack_print_info(const char *log_lvl)
 {
 	printk("%sCPU: %d PID: %d Comm: %.20s %s %s %.*s\n", log_lvl, raw_smp_processor_id(),

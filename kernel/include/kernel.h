@@ -81,6 +81,12 @@ extern volatile int panic_cpu;           /* -1 when not panicking */
 __printf(1, 2) __noreturn void panic(const char *fmt, ...);
 void nmi_panic(struct pt_regs *regs, const char *msg);  /* panic from NMI; if another CPU panics, stop */
 void dump_stack(void);
+/* Serialise a multi-line report (header + modules + show_regs...) against other CPUs' reports.
+ * Re-entrant on one CPU (an NMI on top of a report), usable from NMI context, broken by the
+ * panicking CPU. show_regs()/dump_stack()/NMI backtraces take it too. (Linux 5.15+:
+ * printk_cpu_sync_get_irqsave.)  int t = printk_cpu_sync_get(); ...; printk_cpu_sync_put(t); */
+int printk_cpu_sync_get(void);
+void printk_cpu_sync_put(int token);
 
 void die(const char *str, struct pt_regs *regs, long err);
 void __warn(const char *file, int line, void *caller, struct pt_regs *regs);
