@@ -22,30 +22,34 @@ extern char boot_stack[], boot_stack_top[];
 /* serialises dumps from several CPUs (re-entrant for the owner, e.g. NMI on top of a dump) */
 static volatile int dump_owner = -1;
 
-int dump_lock_get(void)
+/* token: bit 0 = nested (already the owner), bit 9 = IF to restore (IRQs are off while held) */
+unsigned long dump_lock_get(void)
 {
+	unsigned long flags = arch_local_irq_save() & 0x200;
 	int cpu = smp_processor_id(), old;
 	unsigned long spins = 0;
 	for (;;) {
 		old = -1;
 		if (__atomic_compare_exchange_n(&dump_owner, &old, cpu, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			return 0;
+			return flags;
 		if (old == cpu)
-			return 1;              /* nested: already owner */
+			return flags | 1;      /* nested: already owner */
 		if (++spins > 200000000UL && panic_cpu == cpu)
 			dump_owner = -1;       /* bust during panic */
 		cpu_relax();
 	}
 }
 
-void dump_lock_put(int nested)
+void dump_lock_put(unsigned long token)
 {
-	if (!nested)
+	if (!(token & 1))
 		__atomic_store_n(&dump_owner, -1, __ATOMIC_SEQ_CST);
+	if (token & 0x200)
+		arch_local_irq_enable();
 }
 
-int printk_cpu_sync_get(void) { return dump_lock_get(); }
-void printk_cpu_sync_put(int token) { dump_lock_put(token); }
+unsigned long printk_cpu_sync_get(void) { return dump_lock_get(); }
+void printk_cpu_sync_put(unsigned long token) { dump_lock_put(token); }
 
 void dump_stack_print_info(const char *log_lvl)
 {
@@ -238,7 +242,7 @@ noinline void show_stack(struct task_struct *task, unsigned long *sp)
 
 noinline void dump_stack(void)
 {
-	int nested = dump_lock_get();
+	unsigned long nested = dump_lock_get();
 	dump_stack_print_info(KERN_DEFAULT);
 	show_stack(NULL, NULL);
 	dump_lock_put(nested);
@@ -246,7 +250,7 @@ noinline void dump_stack(void)
 
 void show_regs(struct pt_regs *regs)
 {
-	int nested = dump_lock_get();
+	unsigned long nested = dump_lock_get();
 	show_regs_print_info(KERN_DEFAULT);
 	__show_regs(regs, user_mode(regs) ? SHOW_REGS_USER : SHOW_REGS_ALL);
 	if (!user_mode(regs))

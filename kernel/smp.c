@@ -29,8 +29,8 @@ unsigned int num_online_cpus(void)
 static void *tramp(char *sym) { return (char *)__va(TRAMPOLINE_PHYS) + (sym - tr_start); }
 
 void cpu_alloc_stacks(int cpu);
-int dump_lock_get(void);
-void dump_lock_put(int nested);
+unsigned long dump_lock_get(void);
+void dump_lock_put(unsigned long token);
 static void hrtimer_cpu_init_ap(void) { hrtimer_cpu_init(); }
 
 void ap_start(int cpu)
@@ -300,7 +300,7 @@ bool nmi_cpu_backtrace(struct pt_regs *regs)
 	int cpu = smp_processor_id();
 	if (!test_bit(cpu, backtrace_mask))
 		return false;
-	int nested = dump_lock_get();
+	unsigned long nested = dump_lock_get();
 	if (regs && cpu_in_idle(regs->ip)) {
 		printk(KERN_WARNING "NMI backtrace for cpu %d skipped: idling at %pS\n", cpu, (void *)regs->ip);
 	} else {

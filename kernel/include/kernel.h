@@ -84,9 +84,11 @@ void dump_stack(void);
 /* Serialise a multi-line report (header + modules + show_regs...) against other CPUs' reports.
  * Re-entrant on one CPU (an NMI on top of a report), usable from NMI context, broken by the
  * panicking CPU. show_regs()/dump_stack()/NMI backtraces take it too. (Linux 5.15+:
- * printk_cpu_sync_get_irqsave.)  int t = printk_cpu_sync_get(); ...; printk_cpu_sync_put(t); */
-int printk_cpu_sync_get(void);
-void printk_cpu_sync_put(int token);
+ * printk_cpu_sync_get_irqsave.) IRQs are off while it is held.
+ *   unsigned long t = printk_cpu_sync_get(); ...; printk_cpu_sync_put(t);
+ * Do not hold it across trigger_*_cpu_backtrace(): the other CPUs' NMI backtraces need it. */
+unsigned long printk_cpu_sync_get(void);
+void printk_cpu_sync_put(unsigned long token);
 
 void die(const char *str, struct pt_regs *regs, long err);
 void __warn(const char *file, int line, void *caller, struct pt_regs *regs);
