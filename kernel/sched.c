@@ -532,8 +532,16 @@ bool kthread_should_stop(void)
 
 int kthread_wait(struct task_struct *k)
 {
+	/* sleeps like a shell in wait4(): 'S' in ps; a pending Ctrl-C cannot make it spin */
+	DEFINE_WAIT(w);
 	get_task_struct(k);
-	wait_event(task_exit_wq, READ_ONCE(k->state) == TASK_DEAD);
+	for (;;) {
+		prepare_to_wait(&task_exit_wq, &w, signal_pending(current) ? TASK_UNINTERRUPTIBLE : TASK_INTERRUPTIBLE);
+		if (READ_ONCE(k->state) == TASK_DEAD)
+			break;
+		schedule();
+	}
+	finish_wait(&task_exit_wq, &w);
 	int r = k->exit_code;
 	put_task_struct(k);
 	return r;
