@@ -5,6 +5,7 @@
 #include "string.h"
 #include "mm.h"
 #include "spinlock.h"
+#include "sched.h"
 #include "io.h"
 #include "boot.h"
 #include "spinlock.h"
@@ -194,6 +195,8 @@ static DEFINE_SPINLOCK(km_lock);
 void *kmalloc(size_t size, gfp_t flags)
 {
 	size_t need = size + KM_HDR;
+	if (!(flags & GFP_ATOMIC))
+		might_sleep();                   /* preempt=voluntary: a reschedule point, as in Linux */
 	struct km_hdr *h;
 	if (need > 4096) {
 		unsigned long n = (need + PAGE_SIZE - 1) >> PAGE_SHIFT;
