@@ -101,19 +101,30 @@ final class BootCommand implements Callable<Integer> {
     OutputStream stdout = env.out() == System.out ? new FileOutputStream(FileDescriptor.out) : env.out();
     ConsoleOutput console = new ConsoleOutput(stdout, interactive, s.until == null ? null : Pattern.compile(s.until));
     MachineFactory factory = demoMachine ? dev.emu.cli.demo.EchoMachine::new : env.machines();
-    Machine machine;
-    try {
-      machine = factory.create(mc, console);
-    } catch (BootException e) {
-      console.flush();
-      env.err().println("emu: cannot boot: " + Main.oneLine(e.getMessage()));
-      return ExitStatus.INTERNAL;
-    }
+    InteractiveConsole session = interactive
+        ? new InteractiveConsole(console, s.timeoutNanos, s.escapeChar, s.escapeName, env.err()) : null;
     Outcome o;
-    if (interactive) {
-      o = new InteractiveConsole(machine, console, s.timeoutNanos, s.escapeChar, s.escapeName, env.err()).run();
-    } else {
-      o = ScriptedRun.run(machine, console, s.timeoutNanos, env.in(), env.stdinIsFile(), env.err());
+    try {
+      if (session != null) {
+        session.open();
+      }
+      Machine machine;
+      try {
+        machine = factory.create(mc, console);
+      } catch (BootException e) {
+        if (session != null) {
+          session.close();
+        }
+        console.flush();
+        env.err().println("emu: cannot boot: " + Main.oneLine(e.getMessage()));
+        return ExitStatus.INTERNAL;
+      }
+      o = session != null ? session.run(machine)
+          : ScriptedRun.run(machine, console, s.timeoutNanos, env.in(), env.stdinIsFile(), env.err());
+    } finally {
+      if (session != null) {
+        session.close();
+      }
     }
     console.flush();
     if (!o.note().isEmpty()) {

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class InteractiveConsole {
   private static final Logger LOG = LoggerFactory.getLogger(InteractiveConsole.class);
 
-  private final Machine machine;
+  private Machine machine;
   private final ConsoleOutput console;
   private final long timeoutNanos;
   private final int escape;
@@ -43,12 +43,12 @@ public final class InteractiveConsole {
   private final PrintStream err;
   private Terminal terminal;
   private Attributes saved;
+  private String savedStty;
   private final AtomicBoolean restored = new AtomicBoolean();
   private Runner runner;
+  private Thread hook;
 
-  public InteractiveConsole(Machine machine, ConsoleOutput console, long timeoutNanos, int escape, String escapeName,
-      PrintStream err) {
-    this.machine = machine;
+  public InteractiveConsole(ConsoleOutput console, long timeoutNanos, int escape, String escapeName, PrintStream err) {
     this.console = console;
     this.timeoutNanos = timeoutNanos;
     this.escape = escape;
@@ -56,46 +56,57 @@ public final class InteractiveConsole {
     this.err = err;
   }
 
-  public Outcome run() throws IOException {
+  /**
+   * Puts the terminal in raw mode (before the machine exists, so that nothing typed early is echoed by
+   * the terminal itself) and installs the restoring shutdown hook. Pair with {@link #close}.
+   */
+  public void open() throws IOException {
+    savedStty = Stty.save();
     terminal = TerminalBuilder.builder().system(true).build();
     saved = terminal.enterRawMode();
     Attributes raw = terminal.getAttributes();
     raw.setLocalFlag(Attributes.LocalFlag.ISIG, false);
     terminal.setAttributes(raw);
-    Thread hook = new Thread(this::restore, "emu-restore-terminal");
+    hook = new Thread(this::restore, "emu-restore-terminal");
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** Restores the terminal (idempotent). */
+  public void close() {
+    console.release();
+    console.flush();
+    restore();
     try {
-      runner = new Runner(machine, console, timeoutNanos, true, new Pacer(true, System::nanoTime), this::note);
-      CompletableFuture<Outcome> done = new CompletableFuture<>();
-      Thread machineThread = new Thread(() -> {
-        try {
-          done.complete(runner.loop());
-        } catch (Throwable t) {
-          done.completeExceptionally(t);
-        }
-      }, "emu-machine");
-      machineThread.setDaemon(true);
-      Thread keys = new Thread(() -> keys(done), "emu-keys");
-      keys.setDaemon(true);
-      machineThread.start();
-      keys.start();
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook restores (idempotent)
+    }
+  }
+
+  /** Runs the session on an {@link #open}ed terminal until it ends; the caller then calls {@link #close}. */
+  public Outcome run(Machine machine) {
+    this.machine = machine;
+    runner = new Runner(machine, console, timeoutNanos, true, new Pacer(true, System::nanoTime), this::note);
+    CompletableFuture<Outcome> done = new CompletableFuture<>();
+    Thread machineThread = new Thread(() -> {
       try {
-        return done.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Outcome.of(dev.emu.cli.ExitStatus.INTERNAL);
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        done.complete(runner.loop());
+      } catch (Throwable t) {
+        done.completeExceptionally(t);
       }
-    } finally {
-      console.release();
-      console.flush();
-      restore();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // already shutting down: the hook restores (idempotent)
-      }
+    }, "emu-machine");
+    machineThread.setDaemon(true);
+    Thread keys = new Thread(() -> keys(done), "emu-keys");
+    keys.setDaemon(true);
+    machineThread.start();
+    keys.start();
+    try {
+      return done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Outcome.of(dev.emu.cli.ExitStatus.INTERNAL);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
     }
   }
 
@@ -116,6 +127,7 @@ public final class InteractiveConsole {
     } catch (IOException | RuntimeException e) {
       LOG.warn("restoring the terminal: {}", e.toString());
     }
+    Stty.restore(savedStty);
   }
 
   private void note(String line) {
