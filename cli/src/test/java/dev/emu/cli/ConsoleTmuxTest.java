@@ -106,6 +106,16 @@ class ConsoleTmuxTest {
     assertRestored();
   }
 
+  @Test
+  void machineThatCannotBeBuilt_oneLine_exit1_terminalRestored() throws Exception {
+    Files.write(dir.resolve("k.elf"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
+    String real = emuCommand().replace(" --demo-machine", " --kernel k.elf");
+    type("stty -a > before.txt; " + real + "; echo EXIT=$?; stty -a > after.txt", "Enter");
+    waitFor("EXIT=1");
+    assertThat(screen()).contains("emu: cannot boot: ");
+    assertRestored();
+  }
+
   private void assertRestored() throws Exception {
     long end = System.currentTimeMillis() + DEADLINE_MS;
     while (!Files.exists(dir.resolve("after.txt")) && System.currentTimeMillis() < end) {

@@ -12,8 +12,11 @@ import java.util.List;
 public final class BootParams {
   private BootParams() {}
 
-  /** Selects the buddy hard lockup detector (Linux 6.x selects it at build time; this guest at boot). */
-  public static final String BUDDY = "watchdog_hardlockup=buddy";
+  /**
+   * Selects the hard lockup detector: perf or buddy (Linux 6.x chooses at build time; this guest's
+   * watchdog at boot: watchdog/watchdog.c, __setup("hardlockup_detector=")).
+   */
+  public static final String DETECTOR = "hardlockup_detector=";
 
   public static String of(Settings s) {
     List<String> p = new ArrayList<>();
@@ -26,13 +29,15 @@ public final class BootParams {
     }
     p.add("watchdog_thresh=" + s.thresh);
     p.add("softlockup_panic=" + bit(s.softlockupPanic));
-    // nmi_watchdog=0 disables the hard lockup detector; panic|nopanic set hardlockup_panic and keep it on.
-    p.add("nmi_watchdog=" + (!s.nmiWatchdog ? "0" : s.hardlockupPanic ? "panic" : "nopanic"));
+    // panic|nopanic set hardlockup_panic; a second nmi_watchdog=0 then disables the detector (each
+    // occurrence is handled in turn, as Linux's __setup), so the sysctl keeps the configured panic.
+    p.add("nmi_watchdog=" + (s.hardlockupPanic ? "panic" : "nopanic"));
+    if (!s.nmiWatchdog) {
+      p.add("nmi_watchdog=0");
+    }
     p.add("softlockup_all_cpu_backtrace=" + bit(s.softlockupAllCpuBacktrace));
     p.add("hardlockup_all_cpu_backtrace=" + bit(s.hardlockupAllCpuBacktrace));
-    if ("buddy".equals(s.detector)) {
-      p.add(BUDDY);
-    }
+    p.add(DETECTOR + s.detector);
     if (!s.cmdline.isBlank()) {
       p.add(s.cmdline.trim());
     }

@@ -83,7 +83,7 @@ public final class ConfigKeys {
     boolKey("watchdog", "hardlockup_all_cpu_backtrace", false, "hardlockup_all_cpu_backtrace=",
         (s, v) -> s.hardlockupAllCpuBacktrace = v);
     add("watchdog", "detector", "\"perf\"", true, "perf, buddy",
-        "hard lockup detector: perf NMI, or buddy (" + BootParams.BUDDY + ")", (s, v, b) -> s.detector = choice(v, DETECTORS));
+        "hard lockup detector: perf NMI or buddy neighbour check (" + BootParams.DETECTOR + ")", (s, v, b) -> s.detector = choice(v, DETECTORS));
     boolKey("watchdog", "pmu", true, "false hides the PMU (CPUID leaf 0xA), as QEMU TCG", (s, v) -> s.pmu = v);
     // [modules]
     add("modules", "dirs", "[]", true, "directories",

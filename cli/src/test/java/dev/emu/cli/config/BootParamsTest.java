@@ -8,7 +8,7 @@ class BootParamsTest {
   @Test
   void defaults() {
     assertThat(BootParams.of(new Settings())).isEqualTo("preempt=voluntary watchdog_thresh=10 softlockup_panic=0"
-        + " nmi_watchdog=nopanic softlockup_all_cpu_backtrace=0 hardlockup_all_cpu_backtrace=0");
+        + " nmi_watchdog=nopanic softlockup_all_cpu_backtrace=0 hardlockup_all_cpu_backtrace=0 hardlockup_detector=perf");
   }
 
   @Test
@@ -20,7 +20,7 @@ class BootParamsTest {
     s.hardlockupAllCpuBacktrace = true;
     s.thresh = 4;
     assertThat(BootParams.of(s)).isEqualTo("preempt=voluntary watchdog_thresh=4 softlockup_panic=1"
-        + " nmi_watchdog=panic softlockup_all_cpu_backtrace=1 hardlockup_all_cpu_backtrace=1");
+        + " nmi_watchdog=panic softlockup_all_cpu_backtrace=1 hardlockup_all_cpu_backtrace=1 hardlockup_detector=perf");
   }
 
   @Test
@@ -34,7 +34,16 @@ class BootParamsTest {
     s.cmdline = " quiet ";
     s.append = "watchdog_thresh=3";
     assertThat(BootParams.of(s)).isEqualTo("preempt=none nowatchdog nosoftlockup watchdog_thresh=10 softlockup_panic=0"
-        + " nmi_watchdog=0 softlockup_all_cpu_backtrace=0 hardlockup_all_cpu_backtrace=0 watchdog_hardlockup=buddy"
+        + " nmi_watchdog=nopanic nmi_watchdog=0 softlockup_all_cpu_backtrace=0 hardlockup_all_cpu_backtrace=0"
+        + " hardlockup_detector=buddy"
         + " quiet watchdog_thresh=3");
+  }
+
+  @Test
+  void hardlockupPanicIsKept_whenTheDetectorIsOff() {
+    Settings s = new Settings();
+    s.nmiWatchdog = false;
+    s.hardlockupPanic = true;
+    assertThat(BootParams.of(s)).contains("nmi_watchdog=panic nmi_watchdog=0");
   }
 }

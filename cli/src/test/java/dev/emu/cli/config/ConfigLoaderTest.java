@@ -171,4 +171,27 @@ class ConfigLoaderTest {
     assertThat(s.kernel).isEqualTo(sub.resolve("k.elf"));
     assertThat(s.moduleDirs).containsExactly(sub.resolve("m"));
   }
+
+  @Test
+  void mangledConfigs_onlyEverAOneLineUsageError() throws Exception {
+    String base = Files.readString(Path.of("..", "lockup.toml").toAbsolutePath().normalize());
+    java.util.Random r = new java.util.Random(3);
+    String alphabet = "[]=\"'#.,{}\n 0123456789abcxyz-_\\tf";
+    for (int i = 0; i < 3000; i++) {
+      StringBuilder sb = new StringBuilder(base);
+      for (int k = 0; k < 1 + r.nextInt(4); k++) {
+        int at = r.nextInt(sb.length());
+        switch (r.nextInt(3)) {
+          case 0 -> sb.deleteCharAt(at);
+          case 1 -> sb.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+          default -> sb.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+      }
+      try {
+        load(sb.toString());
+      } catch (UsageException e) {
+        assertThat(e.getMessage()).startsWith("t.toml:").doesNotContain("\n");
+      }
+    }
+  }
 }
