@@ -39,6 +39,10 @@ class RunnerTest {
     FakeMachine fake = new FakeMachine().afterScript(RunResult.Kind.DEAD);
     Runner r = interactive(fake);
     CompletableFuture<Outcome> done = CompletableFuture.supplyAsync(r::loop);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (notes.isEmpty() && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
     r.call(m -> {
       m.injectNmi(1);
       return null;
