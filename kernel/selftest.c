@@ -1,0 +1,54 @@
+/* Hidden boot parameter kcore_test=oops|nmi|panic|warn|hrtimer: exercises the oops/NMI/panic paths. */
+#include "kernel.h"
+#include "string.h"
+#include "sched.h"
+#include "nmi.h"
+#include "delay.h"
+#include "hrtimer.h"
+#include "smp.h"
+
+static noinline int kcore_null_deref(void *p)
+{
+	return *(volatile int *)p;
+}
+
+static int oops_thread(void *unused)
+{
+	printk(KERN_INFO "kcore_test: dereferencing NULL\n");
+	return kcore_null_deref(NULL);
+}
+
+static int count;
+static enum hrtimer_restart test_fn(struct hrtimer *t)
+{
+	if (++count < 5) {
+		hrtimer_forward_now(t, 100 * NSEC_PER_MSEC);
+		return HRTIMER_RESTART;
+	}
+	return HRTIMER_NORESTART;
+}
+
+void kcore_selftest(const char *what)
+{
+	if (!strcmp(what, "oops")) {
+		struct task_struct *t = kthread_run(oops_thread, NULL, "oops_test");
+		kthread_wait(t);
+		printk(KERN_INFO "kcore_test: oops task exited; kernel still running\n");
+	} else if (!strcmp(what, "nmi")) {
+		trigger_all_cpu_backtrace();
+	} else if (!strcmp(what, "panic")) {
+		panic("kcore_test");
+	} else if (!strcmp(what, "warn")) {
+		WARN_ON(1);
+	} else if (!strcmp(what, "hrtimer")) {
+		struct hrtimer t;
+		u64 t0 = ktime_get_ns();
+		hrtimer_init(&t, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		t.function = test_fn;
+		hrtimer_start(&t, 100 * NSEC_PER_MSEC, HRTIMER_MODE_REL_PINNED);
+		msleep(700);
+		hrtimer_cancel(&t);
+		printk(KERN_INFO "kcore_test: hrtimer fired %d times in %llu ms\n", count,
+		       (unsigned long long)(ktime_get_ns() - t0) / 1000000);
+	}
+}
