@@ -252,7 +252,7 @@ public final class Lapic {
     }
     int v = (int) value;
     long allowed = x2apicWritableBits(off);
-    if (allowed < 0 || (v & ~allowed) != 0) {
+    if (allowed < 0 || (value & ~allowed) != 0) {
       return false;
     }
     if (off == OFS_LVT_TIMER && ((v >>> LVT_TIMER_MODE_SHIFT) & 0b11) == 0b11) {

@@ -46,6 +46,15 @@ class X2apicTest {
   }
 
   @Test
+  void timerInitialCount_acceptsValuesWithBit31Set() {
+    enterX2apic(lapic0);
+    // Linux-style calibration writes 0xFFFFFFFF to TMICT (MSR 0x838): legal, bits 63:32 are zero
+    assertThat(lapic0.writeMsr(0x838, 0xFFFF_FFFFL)).isTrue();
+    assertThat(lapic0.readMsr(0x838)).isEqualTo(0xFFFF_FFFFL);
+    assertThat(lapic0.writeMsr(0x838, 0x1_0000_0000L)).as("bits 63:32 reserved").isFalse();
+  }
+
+  @Test
   void apicBase_relocatesThePage() {
     assertThat(lapic0.writeMsr(MSR_APIC_BASE, 0xFED0_0000L | APIC_BASE_ENABLE)).isTrue();
     assertThat(lapic0.mmioBase()).isEqualTo(0xFED0_0000L);
