@@ -24,7 +24,6 @@ import dev.emu.devices.pvh.PvhLoader;
 import dev.emu.devices.pvh.SymbolTable;
 import dev.emu.devices.uart.HostInput;
 import dev.emu.devices.uart.Uart16550;
-import java.util.Arrays;
 
 /**
  * The emulated standard PC: RAM, one timeline, N vCPUs (each with its LAPIC, PMU and
@@ -161,10 +160,13 @@ public final class PcMachine implements Machine {
     cpus[0].enterPvh(boot.entry(), boot.startInfo());
   }
 
+  /**
+   * Guest reset: like a PC (and QEMU) RAM keeps its contents; the firmware tables, the kernel
+   * segments (bss zeroed), the initrd and the boot data are loaded again from the same config,
+   * every device is reset and the CPUs power on again.
+   */
   private void reboot() {
     reboots++;
-    Arrays.fill(memory.array(), (byte) 0);
-    memory.notifyHostWrite(0, (int) memory.size());
     try {
       loadFirmwareAndKernel();
     } catch (BootException e) {

@@ -29,6 +29,8 @@ public final class ElfImage {
   static final int STT_OBJECT = 1;
   static final int STT_FUNC = 2;
   static final int STT_NOTYPE = 0;
+  /** Section indexes from here up are special (SHN_ABS constants, SHN_COMMON): not code. */
+  static final int SHN_LORESERVE = 0xFF00;
   /** Xen public/elfnote.h: the 32-bit physical entry point of a PVH kernel. */
   public static final int XEN_ELFNOTE_PHYS32_ENTRY = 18;
 
@@ -205,7 +207,7 @@ public final class ElfImage {
       long value = u64(s + 8);
       long size = u64(s + 16);
       if ((kind != STT_FUNC && kind != STT_OBJECT && kind != STT_NOTYPE) || shndx == 0
-          || value == 0 || name <= 0 || name >= strSize) {
+          || shndx >= SHN_LORESERVE || value == 0 || name <= 0 || name >= strSize) {
         continue;
       }
       int nameEnd = strOff + name;

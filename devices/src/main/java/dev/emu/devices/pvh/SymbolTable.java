@@ -7,8 +7,8 @@ import java.util.List;
 /** The kernel's ELF symbols, sorted by address, for "symbol+offset" in the monitor. Immutable. */
 public final class SymbolTable {
   public static final SymbolTable EMPTY = new SymbolTable(new long[0], new long[0], new String[0]);
-  /** Beyond this distance past a sized-0 symbol, an address is not attributed to it. */
-  static final long MAX_UNSIZED_OFFSET = 0x10_0000;
+  /** Beyond this distance past a sized-0 symbol (an assembly label), an address is not attributed to it. */
+  static final long MAX_UNSIZED_OFFSET = 0x1_0000;
 
   private final long[] addresses;
   private final long[] sizes;

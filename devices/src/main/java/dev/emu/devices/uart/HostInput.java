@@ -31,6 +31,28 @@ public final class HostInput {
     }
   }
 
+  /**
+   * Puts bytes the guest never read back at the front of the queue, in their original order
+   * (the UART's receiver was cleared or reset before the guest read them).
+   */
+  public synchronized void unread(int[] bytes, int count) {
+    if (count == 0) {
+      return;
+    }
+    byte[] rest = new byte[size];
+    for (int i = 0; i < size; i++) {
+      rest[i] = ring[(head + i) % ring.length];
+    }
+    head = 0;
+    size = 0;
+    byte[] front = new byte[count];
+    for (int i = 0; i < count; i++) {
+      front[i] = (byte) bytes[i];
+    }
+    add(front);
+    add(rest);
+  }
+
   /** The next byte (0..255), or -1 if the queue is empty. */
   public synchronized int poll() {
     if (size == 0) {

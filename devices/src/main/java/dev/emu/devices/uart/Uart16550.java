@@ -23,7 +23,11 @@ import java.util.function.IntConsumer;
  * to CPU cycles exactly) while the receiver has room — 16 bytes with the FIFO on, 1 without. When
  * it is full the next byte waits until the guest reads RBR. So when input is all available up
  * front, arrival cycles depend only on guest behaviour, never on host timing, and no byte is
- * dropped. The character timeout fires four character times after the last receiver activity.
+ * dropped. A host byte leaves the system only through an RBR read: when the guest clears or
+ * disables the receive FIFO (or the UART is reset) before reading them, unread host bytes go back
+ * to the front of the host queue (loopback bytes are discarded, as on hardware). So input typed
+ * or scripted before the guest initialises the UART is not lost to its init-time FIFO clear.
+ * The character timeout fires four character times after the last receiver activity.
  *
  * <p>Not modelled: parity/framing/break errors on host input (only loopback overrun sets OE), the
  * DMA mode pins, the scratch-pad-less 8250 variants.
@@ -110,6 +114,9 @@ public final class Uart16550 {
   private int fcr;
   // Receiver FIFO (capacity 1 when FIFOs are off)
   private final int[] rx = new int[FIFO_SIZE];
+  /** Per FIFO slot: the byte came from the host (not from loopback). */
+  private final boolean[] rxFromHost = new boolean[FIFO_SIZE];
+  private final int[] unreadScratch = new int[FIFO_SIZE];
   private int rxHead;
   private int rxCount;
   // Interrupt sources that latch
@@ -141,8 +148,7 @@ public final class Uart16550 {
     scr = 0;
     divisor = DEFAULT_DIVISOR;
     fcr = 0;
-    rxHead = 0;
-    rxCount = 0;
+    clearReceiver();
     threPending = false;
     timeoutPending = false;
     lastArrival = Long.MIN_VALUE / 2;
@@ -203,7 +209,7 @@ public final class Uart16550 {
     threPending = false;
     updateIrq();
     if ((mcr & MCR_LOOP) != 0) {
-      pushRx(v, timeline.now());
+      pushRx(v, timeline.now(), false);
     } else {
       output.accept(v);
     }
@@ -241,11 +247,13 @@ public final class Uart16550 {
     return b;
   }
 
-  private void pushRx(int b, long now) {
+  private void pushRx(int b, long now, boolean fromHost) {
     if (rxCount >= capacity()) {
       lsrErrors |= LSR_OE;
     } else {
-      rx[(rxHead + rxCount) % FIFO_SIZE] = b;
+      int slot = (rxHead + rxCount) % FIFO_SIZE;
+      rx[slot] = b;
+      rxFromHost[slot] = fromHost;
       rxCount++;
     }
     timeoutPending = false;
@@ -273,7 +281,7 @@ public final class Uart16550 {
       return;
     }
     lastArrival = now;
-    pushRx(b, now);
+    pushRx(b, now, true);
     hostInputAvailable();
   }
 
@@ -292,6 +300,22 @@ public final class Uart16550 {
     }
   }
 
+  /** Empties the receiver; host bytes the guest never read return to the host queue. */
+  private void clearReceiver() {
+    int n = 0;
+    for (int i = 0; i < rxCount; i++) {
+      int slot = (rxHead + i) % FIFO_SIZE;
+      if (rxFromHost[slot]) {
+        unreadScratch[n++] = rx[slot];
+      }
+    }
+    input.unread(unreadScratch, n);
+    rxCount = 0;
+    rxHead = 0;
+    timeoutPending = false;
+    timeoutEvent.cancel();
+  }
+
   /** One character (start, data, parity, stop bits) at the programmed baud rate, in CPU cycles. */
   public long characterCycles() {
     int halfBits = 2 * (1 + 5 + (lcr & 0b11) + ((lcr & LCR_PARITY) != 0 ? 1 : 0));
@@ -306,10 +330,7 @@ public final class Uart16550 {
     boolean wasEnabled = (fcr & FCR_ENABLE) != 0;
     boolean enable = (v & FCR_ENABLE) != 0;
     if (wasEnabled != enable || (enable && (v & FCR_CLEAR_RX) != 0)) {
-      rxCount = 0;
-      rxHead = 0;
-      timeoutPending = false;
-      timeoutEvent.cancel();
+      clearReceiver();
     }
     if (enable && (v & FCR_CLEAR_TX) != 0) {
       threPending = true;

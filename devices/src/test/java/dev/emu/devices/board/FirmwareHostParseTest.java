@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cross-checks the ACPI and SMBIOS bytes with independent consumer code: the test kernel's own C
- * parsers (src/test/guest/main.c, the code that also runs on QEMU) built as a host program that
- * maps the board's 0xE0000-0xFFFFF image at the same addresses. Needs gcc, not the interpreter.
+ * parsers (src/test/guest/firmware.c, the code that also runs on QEMU) built as a host program that
+ * maps a dump of the board's 0xE0000-0xFFFFF image. Needs gcc, not the interpreter.
  */
 class FirmwareHostParseTest {
   @TempDir

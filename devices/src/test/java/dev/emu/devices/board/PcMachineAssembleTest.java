@@ -186,6 +186,17 @@ class PcMachineAssembleTest {
   }
 
   @Test
+  void requestStop_beforeRun_returnsStoppedOnce_zeroBudgetReturnsAtOnce() throws Exception {
+    PcMachine m = machine(1, true, false);
+    m.requestStop();
+    assertThat(m.run(1_000_000).kind()).isEqualTo(RunResult.Kind.STOPPED);
+    assertThat(m.run(0).kind()).isEqualTo(RunResult.Kind.TIME_REACHED);
+    assertThat(m.guestNanos()).isZero();
+    m.sendInput(new byte[] {'a', 'b'});
+    assertThat(m.pendingInput()).isEqualTo(2);
+  }
+
+  @Test
   void hardwareName_constantMatchesDocumentedString() {
     assertThat(Smbios.HARDWARE_NAME).isEqualTo("emu emu Standard PC, BIOS 0.1.0 01/01/2026");
   }

@@ -49,6 +49,91 @@ class PcMachineBootTest {
     return new Boot(r, console.toString(StandardCharsets.US_ASCII), m.guestNanos());
   }
 
+  /** A 2-CPU machine whose test kernel performs {@code action=...} (see run_action in main.c). */
+  private static final class Action {
+    final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    final PcMachine machine;
+
+    Action(String action, boolean noReboot) throws Exception {
+      MachineConfig config = new MachineConfig(2, 64L << 20, CpuModel.defaults(),
+          MachineConfig.DEFAULT_QUANTUM_CYCLES, kernel, null, "action=" + action, noReboot, false);
+      machine = (PcMachine) Machines.create(config, console::write);
+    }
+
+    String transcript() {
+      return console.toString(StandardCharsets.US_ASCII).replace("\r", "");
+    }
+  }
+
+  @Test
+  void action_acpiPowerOff_endsWithPowerOff() throws Exception {
+    Action a = new Action("poweroff", true);
+    assertThat(a.machine.run(GUEST_BUDGET_NANOS).kind()).isEqualTo(RunResult.Kind.POWER_OFF);
+    assertThat(a.transcript()).contains("action: ACPI power-off, SLP_TYP 5 via port 0x604\n")
+        .doesNotContain("still running");
+    assertThat(a.machine.run(GUEST_BUDGET_NANOS).kind()).isEqualTo(RunResult.Kind.POWER_OFF);
+  }
+
+  @Test
+  void action_resets_withNoReboot_endWithReset() throws Exception {
+    for (String[] c : new String[][] {{"cf9reset", "0xCF9"}, {"kbdreset", "keyboard controller"},
+        {"triplefault", "triple fault"}}) {
+      Action a = new Action(c[0], true);
+      RunResult r = a.machine.run(GUEST_BUDGET_NANOS);
+      assertThat(r.kind()).as(c[0] + ": " + a.transcript()).isEqualTo(RunResult.Kind.RESET);
+      assertThat(r.message()).contains(c[1]);
+      assertThat(a.transcript()).doesNotContain("still running");
+    }
+  }
+
+  @Test
+  void action_reset_withReboot_reloadsTheKernelAndRunsOn() throws Exception {
+    Action a = new Action("cf9reset", false);
+    RunResult r = a.machine.run(1_000_000L);
+    assertThat(r.kind()).isEqualTo(RunResult.Kind.TIME_REACHED);
+    assertThat(a.machine.reboots()).isGreaterThanOrEqualTo(2);
+    long banners = a.transcript().lines().filter(l -> l.equals("emu board test kernel")).count();
+    long resets = a.transcript().lines().filter(l -> l.equals("action: reset through 0xcf9")).count();
+    assertThat(resets).isEqualTo(a.machine.reboots());       // every reset rebooted
+    assertThat(banners).isBetween(resets, resets + 1);        // the last boot may still be starting
+  }
+
+  @Test
+  void action_pvpanic_returnsPanicThenRunsOn() throws Exception {
+    Action a = new Action("panic", true);
+    RunResult first = a.machine.run(GUEST_BUDGET_NANOS);
+    assertThat(first.kind()).isEqualTo(RunResult.Kind.PANIC);
+    assertThat(a.transcript()).contains("action: pvpanic features 0x3\n");
+    RunResult second = a.machine.run(GUEST_BUDGET_NANOS);
+    assertThat(second.kind()).as(a.transcript()).isEqualTo(RunResult.Kind.DEBUG_EXIT);
+    assertThat(second.exitCode()).isEqualTo(33);
+    assertThat(a.transcript()).contains("action: panic reported, running on\n", "PASS\n");
+  }
+
+  @Test
+  void action_cliHlt_isDead_stiHlt_isIdle() throws Exception {
+    Action dead = new Action("dead", true);
+    assertThat(dead.machine.run(Long.MAX_VALUE).kind()).isEqualTo(RunResult.Kind.DEAD);
+    Action idle = new Action("idle", true);
+    assertThat(idle.machine.run(Long.MAX_VALUE).kind()).isEqualTo(RunResult.Kind.IDLE);
+    assertThat(idle.machine.infoCpus()).contains("CPU #0: rip=", "<kmain+", "(halted)",
+        "CPU #1: rip=", "(wait-for-SIPI)");
+    long before = idle.machine.guestNanos();
+    assertThat(idle.machine.run(5_000_000L).kind()).isEqualTo(RunResult.Kind.TIME_REACHED);
+    assertThat(idle.machine.guestNanos()).isGreaterThanOrEqualTo(before + 5_000_000L);
+  }
+
+  @Test
+  void action_echo_hostInputReachesTheGuestThroughTheUart() throws Exception {
+    Action a = new Action("echo", true);
+    a.machine.sendInput("hello emu\n".getBytes(StandardCharsets.US_ASCII));
+    assertThat(a.machine.pendingInput()).isEqualTo(10);
+    RunResult r = a.machine.run(GUEST_BUDGET_NANOS);
+    assertThat(r.kind()).as(a.transcript()).isEqualTo(RunResult.Kind.DEBUG_EXIT);
+    assertThat(a.transcript()).contains("action: echo \"hello emu\"\n", "PASS\n");
+    assertThat(a.machine.pendingInput()).isZero();
+  }
+
   @Test
   void testKernel_bootsAndPassesEveryCheck() throws Exception {
     Boot b = boot();

@@ -148,6 +148,19 @@ class HpetTest {
   }
 
   @Test
+  void mode32Periodic_comparatorWrapsWithTheLow32BitsOfTheCounter() {
+    hpet.write(COUNTER, 8, 0xFFFF_FF00L);
+    hpet.write(CONF, 4, 1);
+    hpet.write(tnConf(0), 4, (16L << 9) | INT_ENB | PERIODIC | VAL_SET | MODE32);
+    hpet.write(tnCmp(0), 4, 0xFFFF_FFF0L);             // first match 0xF0 ticks from now
+    hpet.write(tnCmp(0), 4, 0x20);                     // period
+    stepTo(20 * (0xF0 + 0x20 + 0x20));
+    assertThat(irqs).containsExactly("4800:16+", "4800:16-", "5440:16+", "5440:16-", "6080:16+", "6080:16-");
+    assertThat(hpet.read(tnCmp(0), 8)).isEqualTo(0x50);  // next match: 0xFFFFFFF0 + 3 * 0x20, low 32 bits
+    assertThat(hpet.read(COUNTER, 8)).isEqualTo(0x1_0000_0030L);
+  }
+
+  @Test
   void nonIntegerRatio_deadlineIsFirstCycleWhereCounterReachesComparator() {
     long hz = 2_999_999_999L;
     Timeline t = new Timeline();

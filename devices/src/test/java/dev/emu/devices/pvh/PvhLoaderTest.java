@@ -96,6 +96,15 @@ class PvhLoaderTest {
   }
 
   @Test
+  void symbols_absoluteConstantsAndFarAddressesAreNotAttributed() throws Exception {
+    byte[] file = TestElf.minimalKernel().absoluteSymbol("vector", 0xec).symbol("label", 0x1000, 0).build();
+    SymbolTable s = ElfImage.parse(file).symbols();
+    assertThat(s.address("vector")).isEqualTo(-1);
+    assertThat(s.lookup(0xfff0)).isEqualTo("label+0xeff0");
+    assertThat(s.lookup(0x1000 + 0x1_0000)).isNull();  // too far past an unsized label
+  }
+
+  @Test
   void parse_rejectsBadFilesWithOneLineReasons() {
     byte[] good = TestElf.minimalKernel().build();
     assertRejected("hello world".getBytes(StandardCharsets.US_ASCII), "not an ELF file");

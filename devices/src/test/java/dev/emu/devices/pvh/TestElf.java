@@ -14,7 +14,7 @@ import java.util.List;
 public final class TestElf {
   private record Seg(long paddr, long vaddr, byte[] data, long memSize) {}
 
-  private record Sym(String name, long value, long size) {}
+  private record Sym(String name, long value, long size, int shndx) {}
 
   private final List<Seg> segments = new ArrayList<>();
   private final List<Sym> symbols = new ArrayList<>();
@@ -39,7 +39,13 @@ public final class TestElf {
   }
 
   public TestElf symbol(String name, long value, long size) {
-    symbols.add(new Sym(name, value, size));
+    symbols.add(new Sym(name, value, size, 1));
+    return this;
+  }
+
+  /** An SHN_ABS symbol (an assembler constant such as {@code .set vector, 0xec}). */
+  public TestElf absoluteSymbol(String name, long value) {
+    symbols.add(new Sym(name, value, 0, 0xFFF1));
     return this;
   }
 
@@ -103,7 +109,7 @@ public final class TestElf {
         int name = strtab.size();
         strtab.writeBytes(s.name().getBytes(StandardCharsets.US_ASCII));
         strtab.write(0);
-        symtab.putInt(name).put((byte) 0x12).put((byte) 0).putShort((short) 1).putLong(s.value()).putLong(s.size());
+        symtab.putInt(name).put((byte) 0x12).put((byte) 0).putShort((short) s.shndx()).putLong(s.value()).putLong(s.size());
       }
       byte[] shstr = "\0.symtab\0.strtab\0".getBytes(StandardCharsets.US_ASCII);
       ByteArrayOutputStream t = new ByteArrayOutputStream();

@@ -181,6 +181,71 @@ class Uart16550Test {
   }
 
   @Test
+  void fifoClearBeforeRead_returnsHostBytesToTheQueue_loopbackBytesAreDiscarded() {
+    input.add(new byte[] {'h', 'i'});
+    uart.hostInputAvailable();
+    stepTo(0);                                         // 'h' arrives before the guest set the UART up
+    assertThat(uart.receiverCount()).isEqualTo(1);
+    assertThat(input.size()).isEqualTo(1);
+    init(0x07);                                        // the usual init: FIFOs on and cleared
+    assertThat(uart.receiverCount()).isZero();
+    assertThat(input.size()).isEqualTo(2);             // 'h' is back in front of 'i'
+    stepTo(10_000_000);
+    assertThat(uart.read(RBR)).isEqualTo('h');
+    assertThat(uart.read(RBR)).isEqualTo('i');
+    uart.write(MCR, 0x10);
+    uart.write(RBR, 'x');                              // loopback byte
+    uart.write(FCR, 0x07);
+    assertThat(input.size()).isZero();                 // not host input: gone, as on hardware
+    uart.reset();
+    assertThat(uart.receiverCount()).isZero();
+  }
+
+  @Test
+  void randomGuestTraffic_hostBytesNeverLostNorReordered() {
+    java.util.Random rnd = new java.util.Random(42);
+    byte[] data = new byte[300];
+    rnd.nextBytes(data);
+    input.add(data);
+    uart.hostInputAvailable();
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    long t = 0;
+    for (int i = 0; i < 20_000 && got.size() < data.length; i++) {
+      int op = rnd.nextInt(10);
+      int offset = rnd.nextInt(8);
+      if (op < 3) {
+        int v = rnd.nextInt(256);
+        if (offset == MCR) {
+          v &= ~0x10;                                  // no loopback: every RX byte is a host byte
+        }
+        uart.write(offset, v);
+      } else if (op < 7) {
+        int before = uart.receiverCount();
+        boolean dlab = (uart.read(LCR) & 0x80) != 0;
+        int v = uart.read(RBR);
+        if (!dlab && before > 0) {
+          got.write(v);
+        }
+      } else {
+        uart.read(offset);
+      }
+      t += rnd.nextInt(50_000);
+      stepTo(t);
+      uart.hostInputAvailable();
+    }
+    uart.write(LCR, 0x03);
+    while (uart.receiverCount() > 0) {
+      got.write(uart.read(RBR));
+    }
+    byte[] rest = new byte[input.size()];
+    for (int i = 0; i < rest.length; i++) {
+      rest[i] = (byte) input.poll();
+    }
+    got.writeBytes(rest);
+    assertThat(got.toByteArray()).isEqualTo(data);
+  }
+
+  @Test
   void fifoDisabled_receiverHoldsOneByte() {
     init(0x00);
     input.add(new byte[] {'x', 'y'});
