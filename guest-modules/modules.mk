@@ -9,9 +9,9 @@ all: $(OUT)/initramfs.cpio
 
 MSRC := $(wildcard guest-modules/*.c)
 MODS := $(patsubst guest-modules/%.c,$(OUT)/modules/%.ko,$(MSRC))
-HOSTCC ?= cc
+HOSTCC ?= $(CC)
 NM ?= nm
-KMOD_HOST := $(OUT)/host
+KMOD_HOST := $(OBJ)/host
 KALLSYMS := $(KMOD_HOST)/kallsyms
 MKCPIO := $(KMOD_HOST)/mkcpio
 SDK_DEPS := $(wildcard guest-modules/include/*.c guest-modules/include/linux/*.h guest-modules/include/linux/*/*.h) \
@@ -39,8 +39,7 @@ define kallsyms_link
 	$(NM) -n -S $(3).pass2 | $(KALLSYMS) > $(OBJ)/kallsyms2.S
 	$(CC) $(KASFLAGS) -c -o $(OBJ)/kallsyms2.o $(OBJ)/kallsyms2.S
 	$(1) -o $(3) $(2) $(OBJ)/kallsyms2.o
-	$(NM) -n -S $(3) | $(KALLSYMS) > $(OBJ)/kallsyms3.S
-	@cmp -s $(OBJ)/kallsyms2.S $(OBJ)/kallsyms3.S || { echo "kallsyms: symbol addresses moved in the final link" >&2; rm -f $(3); exit 1; }
+	$(NM) -n -S $(3) | $(KALLSYMS) --verify $(OBJ)/kallsyms2.S || { rm -f $(3); exit 1; }
 	@rm -f $(3).pass1 $(3).pass2
 endef
 

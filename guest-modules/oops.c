@@ -35,11 +35,14 @@ static noinline void oops_bug(void)
 	BUG();
 }
 
+static volatile int oops_sink;
+
 static noinline int oops_divzero(int d)
 {
 	volatile int num = 42;
 
-	return num / d;
+	oops_sink = num / d;    /* stored to a volatile: the idiv cannot be optimized away */
+	return oops_sink;
 }
 
 static int __init oops_init(void)
@@ -52,7 +55,7 @@ static int __init oops_init(void)
 		return 0;
 	}
 	if (!strcmp(type, "divzero"))
-		return oops_divzero(divisor) ? 0 : 0;
+		return oops_divzero(divisor) < 0 ? -EINVAL : 0;
 	if (!strcmp(type, "warn")) {
 		WARN_ON(1);
 		return 0;

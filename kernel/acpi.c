@@ -10,7 +10,8 @@ u32 acpi_apic_ids[NR_CPUS];
 u64 lapic_phys = 0xfee00000, ioapic_phys, hpet_phys;
 u32 irq_to_gsi[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 u16 irq_flags[16];
-u32 acpi_pm1a_cnt, acpi_pm1b_cnt;
+u32 acpi_pm1a_cnt, acpi_pm1b_cnt, acpi_smi_cmd;
+u8 acpi_enable_value;
 u16 acpi_slp_typ_s5;
 bool acpi_reset_supported;
 u64 acpi_reset_addr;
@@ -84,6 +85,8 @@ static void parse_s5(const struct acpi_sdt *dsdt)
 static void parse_fadt(const struct acpi_sdt *t)
 {
 	const u8 *b = (const u8 *)t;
+	acpi_smi_cmd = *(const u32 *)(b + 48);
+	acpi_enable_value = b[52];
 	acpi_pm1a_cnt = *(const u32 *)(b + 64);
 	acpi_pm1b_cnt = *(const u32 *)(b + 68);
 	u64 dsdt = *(const u32 *)(b + 40);
@@ -99,6 +102,7 @@ static void parse_fadt(const struct acpi_sdt *t)
 		const struct acpi_sdt *d = phys(dsdt);
 		print_table("DSDT", dsdt, d);
 		parse_s5(d);
+		printk(KERN_DEBUG "ACPI: PM1a_CNT 0x%x S5 SLP_TYP %u\n", acpi_pm1a_cnt, acpi_slp_typ_s5);
 	}
 }
 

@@ -52,11 +52,11 @@ pvh_start32:
 	inc %ecx
 	cmp $4, %ecx
 	jb 1b
-	/* boot_pd_low: 512 x 2 MiB, global */
+	/* boot_pd_low: 512 x 2 MiB (not global: the identity half is dropped later) */
 	xor %ecx, %ecx
 2:	mov %ecx, %eax
 	shl $21, %eax
-	or $0x183, %eax
+	or $0x83, %eax
 	mov %eax, PHYS(boot_pd_low)(,%ecx,8)
 	inc %ecx
 	cmp $512, %ecx

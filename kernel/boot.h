@@ -22,7 +22,8 @@ extern u32 acpi_apic_ids[NR_CPUS];
 extern u64 lapic_phys, ioapic_phys, hpet_phys;
 extern u32 irq_to_gsi[16];
 extern u16 irq_flags[16];
-extern u32 acpi_pm1a_cnt, acpi_pm1b_cnt;
+extern u32 acpi_pm1a_cnt, acpi_pm1b_cnt, acpi_smi_cmd;
+extern u8 acpi_enable_value;
 extern u16 acpi_slp_typ_s5;
 extern bool acpi_reset_supported;
 extern u64 acpi_reset_addr;
@@ -87,6 +88,7 @@ void printk_suppress(void);
 void serial_early_init(void);
 void serial_init(void);
 void console_write_raw(const char *s, size_t n);
+void console_write_locked(const char *s, size_t n);
 
 /* cmdline.c */
 void parse_early_params(void);

@@ -5,6 +5,7 @@
 #include "irq.h"
 #include "wait.h"
 #include "spinlock.h"
+#include "boot.h"
 
 #define COM1 0x3f8
 #define RX_RING 1024
@@ -51,12 +52,12 @@ void console_write_raw(const char *s, size_t n)
 
 void console_write(const char *s, size_t n)
 {
-	console_write_raw(s, n);
+	console_write_locked(s, n);      /* printk.c: serialised with printk output */
 }
 
 void console_putc(char c)
 {
-	console_write_raw(&c, 1);
+	console_write_locked(&c, 1);
 }
 
 static void serial_interrupt(int irq, void *dev)

@@ -22,7 +22,7 @@ extern char boot_stack[], boot_stack_top[];
 /* serialises dumps from several CPUs (re-entrant for the owner, e.g. NMI on top of a dump) */
 static volatile int dump_owner = -1;
 
-static int dump_lock_get(void)
+int dump_lock_get(void)
 {
 	int cpu = smp_processor_id(), old;
 	unsigned long spins = 0;
@@ -38,7 +38,7 @@ static int dump_lock_get(void)
 	}
 }
 
-static void dump_lock_put(int nested)
+void dump_lock_put(int nested)
 {
 	if (!nested)
 		__atomic_store_n(&dump_owner, -1, __ATOMIC_SEQ_CST);

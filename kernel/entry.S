@@ -57,6 +57,7 @@
 	SAVE_REGS
 	movq %rsp, %rdi
 	movq PTREGS_ORIG_AX(%rsp), %rsi
+	movq $-1, PTREGS_ORIG_AX(%rsp)   /* as Linux: no ORIG_RAX for exceptions */
 	movq %rsp, %rbx
 	andq $~15, %rsp
 	call \handler
@@ -164,7 +165,7 @@ common_interrupt:
 	decl %gs:0x40
 	jmp interrupt_return
 
-	.p2align 3
+	.p2align 4
 	.globl irq_entries_start
 irq_entries_start:
 	vector = 0x20

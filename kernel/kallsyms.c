@@ -50,9 +50,15 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *symbolsize, unsig
 		}
 		if (kallsyms_addresses[lo] > addr)
 			return NULL;
-		/* prefer the first of several symbols at the same address (e.g. aliases) */
+		/* several symbols at one address (aliases, linker markers): prefer one not starting with '_' */
 		while (lo > 0 && kallsyms_addresses[lo - 1] == kallsyms_addresses[lo])
 			lo--;
+		unsigned int k = lo;
+		while (k + 1 < kallsyms_num_syms && kallsyms_addresses[k + 1] == kallsyms_addresses[lo] &&
+		       sym_name(k)[0] == '_')
+			k++;
+		if (sym_name(k)[0] != '_')
+			lo = k;
 		unsigned long size = kallsyms_sizes[lo], off = addr - kallsyms_addresses[lo];
 		if (lo == kallsyms_num_syms - 1 && size && off >= size)
 			return NULL;

@@ -135,12 +135,12 @@ void kmain(u32 start_info_phys)
 	local_irq_enable();
 	printk(KERN_INFO "smpboot: CPU0: %s (family: 0x%x, model: 0x%x, stepping: 0x%x)\n",
 	       boot_cpu_data.model_id, boot_cpu_data.family, boot_cpu_data.model, boot_cpu_data.stepping);
+	struct task_struct *init = sched_create_init(kernel_init, NULL);   /* pid 1 */
 	smp_init();
 	sched_start_stoppers();
 	serial_init();
 	pvpanic_probe();
 	lockup_detector_init();
-	struct task_struct *init = sched_create_init(kernel_init, NULL);
 	wake_up_process(init);
 	cpu_idle_loop();
 }

@@ -83,6 +83,9 @@ void mm_init(struct boot_info *bi)
 	/* trampoline page table keeps the identity map; the kernel's drops it (NULL derefs fault) */
 	memcpy(tramp_pml4, boot_pml4, sizeof(tramp_pml4));
 	boot_pml4[0] = 0;
+	unsigned long cr4 = read_cr4();
+	write_cr4(cr4 & ~0x80UL);             /* PGE off/on: flush every TLB entry, global ones too */
+	write_cr4(cr4);
 	write_cr3(read_cr3());
 
 	unsigned long code = (_etext - _text) >> 10, data = (_edata - _sdata) >> 10, bss = (_end - __bss_start) >> 10;
@@ -337,18 +340,19 @@ long probe_kernel_read(void *dst, const void *src, size_t size)
 void dump_pagetable(unsigned long va)
 {
 	u64 *t = boot_pml4;
-	int shift = 39, lvl;
+	int shift = 39, lvl, n = 0;
+	char buf[160];
 	static const char *names[] = { "PTE", "PMD", "PUD", "PGD" };
 	for (lvl = 4; lvl >= 1; lvl--, shift -= 9) {
 		u64 e = t[(va >> shift) & 511];
-		printk(KERN_CONT "%s %llx ", names[lvl - 1], (unsigned long long)e);
+		n += scnprintf(buf + n, sizeof(buf) - n, "%s %llx ", names[lvl - 1], (unsigned long long)e);
 		if (lvl == 4)
-			printk(KERN_CONT "P4D %llx ", (unsigned long long)e);
+			n += scnprintf(buf + n, sizeof(buf) - n, "P4D %llx ", (unsigned long long)e);
 		if (!(e & PTE_P) || lvl == 1 || (lvl <= 3 && (e & PTE_PS)))
 			break;
 		t = __va(e & PTE_ADDR);
 	}
-	printk(KERN_CONT "\n");
+	printk(KERN_ALERT "%s\n", buf);
 }
 
 static u64 *walk_alloc(unsigned long va)
@@ -375,6 +379,9 @@ static inline void invlpg(unsigned long va) { __asm__ volatile("invlpg (%0)" :: 
 static unsigned long mod_bitmap[MOD_PAGES / 64];
 struct mod_alloc { unsigned long addr, pages; };
 static struct mod_alloc mod_allocs[256];
+static unsigned long mod_next;           /* first-fit from here: freed ranges are reused only after a
+                                            wrap (with a TLB flush), so no CPU can hold a stale TLB
+                                            entry for a reused module address */
 static DEFINE_SPINLOCK(mod_lock);
 
 void *module_alloc(unsigned long size)
@@ -387,18 +394,30 @@ void *module_alloc(unsigned long size)
 		;
 	if (slot == ARRAY_SIZE(mod_allocs))
 		goto fail;
-	for (i = 0; i < MOD_PAGES; i++) {
-		if (test_bit(i, mod_bitmap)) {
-			run = 0;
-			continue;
+	int pass;
+	for (pass = 0; pass < 2; pass++) {
+		run = 0;
+		for (i = pass ? 0 : mod_next; i < MOD_PAGES; i++) {
+			if (test_bit(i, mod_bitmap)) {
+				run = 0;
+				continue;
+			}
+			if (!run)
+				start = i;
+			if (++run == n + 1)          /* + guard page */
+				break;
 		}
-		if (!run)
-			start = i;
-		if (++run == n + 1)                  /* + guard page */
+		if (run == n + 1)
 			break;
+		if (!pass) {
+			spin_unlock(&mod_lock);
+			flush_tlb_all();             /* wrapping: freed ranges become reusable */
+			spin_lock(&mod_lock);
+		}
 	}
 	if (run != n + 1)
 		goto fail;
+	mod_next = start + n + 1;
 	for (i = start; i < start + n + 1; i++)
 		set_bit(i, mod_bitmap);
 	unsigned long va = MODULES_VADDR + (start << PAGE_SHIFT);
@@ -444,8 +463,6 @@ void module_memfree(void *addr)
 		break;
 	}
 	spin_unlock(&mod_lock);
-	/* other CPUs: stale TLB entries for freed module pages are harmless here (no reuse race in
-	 * practice: the next module_alloc maps fresh PTEs and x86 re-walks on a miss) */
 }
 
 void *ioremap(phys_addr_t phys, size_t size)

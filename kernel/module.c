@@ -1226,6 +1226,18 @@ static char *next_arg(char *args, char **param, char **val)
 	return next;
 }
 
+/* bytes a parameter of this type writes at its variable */
+static u64 param_size(unsigned int type)
+{
+	switch (type) {
+	case EMU_PARAM_BYTE: case EMU_PARAM_BOOL: case EMU_PARAM_INVBOOL: return sizeof(bool);
+	case EMU_PARAM_SHORT: case EMU_PARAM_USHORT: return 2;
+	case EMU_PARAM_INT: case EMU_PARAM_UINT: return 4;
+	case EMU_PARAM_STRING: return 1;
+	default: return 8;      /* long, ulong, charp */
+	}
+}
+
 static int parse_args(struct module *mod, struct load_info *info, const char *params)
 {
 	const struct emu_kernel_param *kp = NULL;
@@ -1250,7 +1262,7 @@ static int parse_args(struct module *mod, struct load_info *info, const char *pa
 			if (nm < lo || nm >= hi || !memchr(kp[i].name, 0, hi - nm) || ar < lo || ar >= hi ||
 			    kp[i].type < EMU_PARAM_BYTE || kp[i].type > EMU_PARAM_STRING ||
 			    (kp[i].type == EMU_PARAM_STRING && (kp[i].maxlen == 0 || kp[i].maxlen > hi - ar)) ||
-			    (kp[i].type != EMU_PARAM_STRING && hi - ar < 8 && hi - ar < 4))
+			    param_size(kp[i].type) > hi - ar)
 				return -ENOEXEC;
 		}
 	}
@@ -1544,25 +1556,36 @@ char *module_flags(const struct module *mod, char *buf)
 	return buf;
 }
 
+/* One printk when the line fits (the usual case: no interleaving with other CPUs); otherwise the
+ * line is continued with KERN_CONT pieces, as Linux's pr_cont loop does. */
 void print_modules(void)
 {
-	char line[480];
+	char line[400];
 	char fl[16];
 	struct module *m;
-	int l;
+	int l, started = 0;
 
 	l = snprintf(line, sizeof(line), "Modules linked in:");
 	readers_enter();
 	for (m = READ_ONCE(modules); m; m = READ_ONCE(m->next)) {
+		char item[MODULE_NAME_LEN + 20];
+		int il;
+
 		if (READ_ONCE(m->state) == MODULE_STATE_UNFORMED)
 			continue;
-		if (l < (int)sizeof(line))
-			l += snprintf(line + l, sizeof(line) - l, " %s%s", m->name, module_flags(m, fl));
+		il = snprintf(item, sizeof(item), " %s%s", m->name, module_flags(m, fl));
+		if (l + il >= (int)sizeof(line) - 48) {
+			printk(started ? KERN_CONT "%s" : KERN_DEFAULT "%s", line);
+			started = 1;
+			l = 0;
+			line[0] = '\0';
+		}
+		l += snprintf(line + l, sizeof(line) - l, "%s", item);
 	}
 	readers_exit();
-	if (last_unloaded_module[0] && l < (int)sizeof(line))
+	if (last_unloaded_module[0])
 		snprintf(line + l, sizeof(line) - l, " [last unloaded: %s]", last_unloaded_module);
-	printk(KERN_DEFAULT "%s\n", line);
+	printk(started ? KERN_CONT "%s\n" : KERN_DEFAULT "%s\n", line);
 }
 
 static unsigned int module_total_size(const struct module *m)

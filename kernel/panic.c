@@ -103,6 +103,13 @@ __noreturn void machine_power_off(void)
 	local_irq_disable();
 	smp_send_stop();
 	if (acpi_pm1a_cnt) {
+		/* ACPI mode (SCI_EN) first, as Linux does at boot: ACPI_ENABLE written to SMI_CMD */
+		if (!(inw(acpi_pm1a_cnt) & 1) && acpi_smi_cmd && acpi_enable_value) {
+			int i;
+			outb(acpi_enable_value, acpi_smi_cmd);
+			for (i = 0; i < 1000 && !(inw(acpi_pm1a_cnt) & 1); i++)
+				udelay(100);
+		}
 		outw((acpi_slp_typ_s5 << 10) | (1 << 13), acpi_pm1a_cnt);
 		if (acpi_pm1b_cnt)
 			outw((acpi_slp_typ_s5 << 10) | (1 << 13), acpi_pm1b_cnt);

@@ -8,6 +8,7 @@
 #include "console.h"
 #include "cmdline.h"
 #include "nmi.h"
+#include "boot.h"
 
 #define LOG_RECORDS 2048
 #define LOG_LINE_MAX 240
@@ -118,13 +119,37 @@ static void console_emit_rec(struct log_rec *r)
 		return;
 	if (!(r->flags & LOG_CONT)) {
 		if (console_last_open)
-			console_write("\n", 1);
-		console_write(pfx, fmt_prefix(pfx, sizeof(pfx), r->ts));
+			console_write_raw("\n", 1);
+		console_write_raw(pfx, fmt_prefix(pfx, sizeof(pfx), r->ts));
 	}
-	console_write(r->text, r->len);
+	console_write_raw(r->text, r->len);
 	if (r->flags & LOG_NEWLINE)
-		console_write("\n", 1);
+		console_write_raw("\n", 1);
 	console_last_open = !(r->flags & LOG_NEWLINE);
+}
+
+static void console_flush(void);
+
+/* console_write() for the tty/shell: same lock as printk's console output (never from NMI) */
+void console_write_locked(const char *s, size_t n)
+{
+	unsigned long f = arch_local_irq_save();
+	if (panic_cpu == -1 || panic_cpu == smp_processor_id()) {
+		unsigned long spins = 0;
+		while (!arch_spin_trylock(&console_lock)) {
+			if (panic_cpu == smp_processor_id() && ++spins > 1000000) {
+				spin_lock_init(&console_lock);
+				continue;
+			}
+			cpu_relax();
+		}
+		console_write_raw(s, n);
+		if (n)
+			console_last_open = s[n - 1] != '\n';
+		arch_spin_unlock(&console_lock);
+	}
+	arch_local_irq_restore(f);
+	console_flush();
 }
 
 static void console_flush(void)
@@ -175,11 +200,17 @@ static void nmi_buf_store(const char *text, int len)
 
 static int vprintk_store(const char *text, int len, bool from_nmi_flush);
 
+static void __printk_nmi_flush(bool force);
 void printk_nmi_flush(void)
+{
+	__printk_nmi_flush(false);
+}
+
+static void __printk_nmi_flush(bool force)
 {
 	static char tmp[NMI_BUF];
 	int cpu;
-	if (!nmi_pending || in_nmi())
+	if (!nmi_pending || (in_nmi() && !force))
 		return;
 	unsigned long f = arch_local_irq_save();
 	if (!arch_spin_trylock(&nmi_flush_lock)) {
@@ -292,9 +323,7 @@ void printk_flush_on_panic(void)
 {
 	spin_lock_init(&nmi_flush_lock);
 	nmi_pending = 1;
-	int saved = preempt_count();
-	(void)saved;
-	printk_nmi_flush();
+	__printk_nmi_flush(true);
 	spin_lock_init(&console_lock);
 	console_flush();
 }

@@ -105,6 +105,48 @@ static void check_preempt(struct rq *rq, struct task_struct *p)
 		set_need_resched_cpu(rq->cpu);
 }
 
+static bool rq_idle(struct rq *rq)
+{
+	return READ_ONCE(rq->curr) == rq->idle && list_empty(&rq->queue) &&
+	       !(rq->stop && rq->stop->state == TASK_RUNNING);
+}
+
+/* wake-up placement (Linux's select_idle_sibling in spirit): stay unless the CPU is busy and an
+ * allowed CPU is idle; stop-class and single-CPU tasks never move */
+static int wake_select_cpu(struct task_struct *p, struct rq *rq, bool was_new)
+{
+	int cpu;
+	if (p->policy == SCHED_STOP || cpumask_weight(&p->cpus_allowed) == 1)
+		return cpumask_test_cpu(rq->cpu, &p->cpus_allowed) ? rq->cpu : cpumask_first(&p->cpus_allowed);
+	if (was_new) {                  /* fork placement: an idle CPU, else the least loaded */
+		int best = -1, best_n = 1 << 30;
+		for_each_online_cpu(cpu) {
+			if (!cpumask_test_cpu(cpu, &p->cpus_allowed))
+				continue;
+			struct rq *r = cpu_rq(cpu);
+			int n = r->nr_running * 2 + (rq_idle(r) ? 0 : 1);
+			if (n < best_n) {
+				best = cpu;
+				best_n = n;
+			}
+		}
+		return best < 0 ? rq->cpu : best;
+	}
+	if (rq_idle(rq))
+		return rq->cpu;
+	if (!cpumask_test_cpu(rq->cpu, &p->cpus_allowed) || !cpu_online(rq->cpu))
+		goto any;
+	for_each_online_cpu(cpu)
+		if (cpumask_test_cpu(cpu, &p->cpus_allowed) && rq_idle(cpu_rq(cpu)))
+			return cpu;
+	return rq->cpu;
+any:
+	for_each_online_cpu(cpu)
+		if (cpumask_test_cpu(cpu, &p->cpus_allowed))
+			return cpu;
+	return rq->cpu;
+}
+
 int wake_up_state(struct task_struct *p, unsigned int state)
 {
 	unsigned long f;
@@ -113,8 +155,17 @@ int wake_up_state(struct task_struct *p, unsigned int state)
 		task_rq_unlock(rq, f);
 		return 0;
 	}
+	bool was_new = p->state == TASK_NEW;
 	p->state = TASK_RUNNING;
 	if (!p->on_rq) {
+		int dest = wake_select_cpu(p, rq, was_new);
+		if (dest != rq->cpu) {
+			/* p is fully switched out (on_rq == 0 under its rq lock): move it to an idle CPU */
+			p->cpu = dest;
+			arch_spin_unlock(&rq->lock);
+			rq = cpu_rq(dest);
+			arch_spin_lock(&rq->lock);
+		}
 		enqueue_task(rq, p);
 		check_preempt(rq, p);
 	}

@@ -28,8 +28,39 @@ static enum hrtimer_restart test_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/* "nmipanic": a CPU spins with IRQs off; an NMI IPI makes its NMI handler panic (the hard lockup path) */
+static volatile int spin_cpu = -1;
+static int nmi_test_handler(unsigned int type, struct pt_regs *regs)
+{
+	if (smp_processor_id() != spin_cpu)
+		return NMI_DONE;
+	nmi_panic(regs, "Hard LOCKUP");
+	return NMI_HANDLED;
+}
+
+static noinline int irqoff_spin(void *unused)
+{
+	local_irq_disable();
+	spin_cpu = smp_processor_id();
+	for (;;)
+		cpu_relax();
+	return 0;
+}
+
+void apic_send_nmi(int cpu);
+
 void kcore_selftest(const char *what)
 {
+	if (!strcmp(what, "nmipanic") && num_online_cpus() > 1) {
+		nmi_register(NMI_LOCAL, nmi_test_handler);
+		kthread_run(irqoff_spin, NULL, "irqoff_spin");
+		while (spin_cpu < 0)
+			msleep(10);
+		msleep(100);
+		apic_send_nmi(spin_cpu);
+		msleep(5000);
+		return;
+	}
 	if (!strcmp(what, "oops")) {
 		struct task_struct *t = kthread_run(oops_thread, NULL, "oops_test");
 		kthread_wait(t);

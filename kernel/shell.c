@@ -14,10 +14,12 @@
 #include "sched.h"
 #include "smp.h"
 #include "console.h"
+#include "wait.h"
 
 static struct task_struct *fg_task;     /* foreground command task (Ctrl-C target) */
 static int shell_cpu;
 static struct task_struct *shell_task;
+static DECLARE_WAIT_QUEUE_HEAD(job_done_wq);     /* a foreground command returned */
 
 bool sh_interrupted(void)
 {
@@ -33,6 +35,9 @@ struct job {
 	/* background jobs: the commands of the segment (moved out of the parsed line) */
 	struct sh_cmd *cmds;
 	int ncmds;
+	/* foreground commands: the waiter frees the job; done tells a return from an oops kill */
+	bool fg;
+	volatile bool done;
 };
 
 static int job_thread(void *data)
@@ -47,6 +52,11 @@ static int job_thread(void *data)
 		sh_line_free(&l);
 	} else {
 		status = j->fn(&j->ctx, j->args.argc, j->args.argv);
+		if (j->fg) {
+			WRITE_ONCE(j->done, true);
+			wake_up_all(&job_done_wq);
+			return status;
+		}
 		sh_argv_free(&j->args);
 	}
 	kfree(j);
@@ -87,21 +97,31 @@ static int rx_hook(int c)
 
 /* Wait for a command task. Only the shell's own foreground command receives Ctrl-C; a command
  * started inside a background job (taskset ... &) is waited for without it. */
-static int wait_fg(struct task_struct *t)
+static int wait_fg(struct task_struct *t, struct job *j)
 {
 	bool shell = current == shell_task;
 	get_task_struct(t);                       /* t stays valid after it exits */
 	if (shell)
 		WRITE_ONCE(fg_task, t);
 	wake_up_process(t);
+	/* sleep interruptibly (ps shows the shell as S, as a shell in wait4()); a task killed by an
+	 * oops never sets done, so look at its state once a second */
+	while (!READ_ONCE(j->done) && READ_ONCE(t->state) != TASK_DEAD)
+		wait_event_interruptible_timeout(job_done_wq, READ_ONCE(j->done), HZ);
 	int status = kthread_wait(t);
 	if (shell)
 		WRITE_ONCE(fg_task, NULL);
-	if (t->sigpending) {
+	if (!READ_ONCE(j->done)) {
+		/* killed by an oops (die() -> do_exit(SIGSEGV)), as the shell reports a signal death */
+		sh_err("%s\n", status == 9 ? "Killed" : "Segmentation fault");
+		status = 128 + status;
+	} else if (t->sigpending) {
 		console_write("\n", 1);
 		status = 130;
 	}
 	put_task_struct(t);
+	sh_argv_free(&j->args);
+	kfree(j);
 	return status;
 }
 
@@ -117,6 +137,7 @@ int sh_run_argv(struct sh_ctx *c, int argc, char **argv, const struct cpumask *c
 		return 1;
 	j->fn = cmd->fn;
 	j->ctx = *c;
+	j->fg = !background;
 	for (int i = 0; i < argc; i++) {
 		char **v = kmalloc((i + 2) * sizeof(char *), GFP_KERNEL);
 		if (!v)
@@ -140,7 +161,7 @@ int sh_run_argv(struct sh_ctx *c, int argc, char **argv, const struct cpumask *c
 		wake_up_process(t);
 		return 0;
 	}
-	return wait_fg(t);
+	return wait_fg(t, j);
 }
 
 struct inode *sh_task_cwd(bool in_task)

@@ -4,7 +4,7 @@
 #include "shell.h"
 
 struct inode *sh_cwd;
-static int last_status;
+int sh_last_status;
 
 /* ---- one command of a pipeline ---- */
 
@@ -55,7 +55,7 @@ int sh_run_segment(struct sh_cmd *cmds, int n, bool in_task)
 
 	for (int i = 0; i < n; i++) {
 		struct sh_cmd *cmd = &cmds[i];
-		struct sh_ctx c = { .cwd = sh_task_cwd(in_task) };
+		struct sh_ctx c = { .cwd = sh_task_cwd(in_task), .subshell = in_task };
 		struct kbuf out = { 0 }, inbuf = { 0 };
 		struct inode *target = NULL;
 		struct sh_argv a;
@@ -126,9 +126,9 @@ int shell_run_line(const char *line)
 
 	if (sh_parse(line, &l, err, sizeof(err))) {
 		sh_err("sh: %s\n", err);
-		return last_status = 2;
+		return sh_last_status = 2;
 	}
-	int status = last_status, prev = SEP_SEMI;
+	int status = sh_last_status, prev = SEP_SEMI;
 	for (int i = 0; i < l.ncmds; ) {
 		int j = i;
 		while (j < l.ncmds - 1 && l.cmds[j].sep == SEP_PIPE)
@@ -141,10 +141,11 @@ int shell_run_line(const char *line)
 			status = sh_start_background(&l.cmds[i], n);
 		else
 			status = sh_run_segment(&l.cmds[i], n, false);
+		sh_last_status = status;
 		prev = sep;
 		i = j + 1;
 	}
 	sh_line_free(&l);
-	return last_status = status;
+	return sh_last_status = status;
 }
 

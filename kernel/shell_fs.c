@@ -1,5 +1,5 @@
-/* shell_fs.c - file commands: cd pwd ls cat echo grep mkdir rm touch true false (owner: kuser).
- * Messages follow busybox (ls, cat, cd) and GNU grep (grep . soft* prints "name:line"). */
+/* shell_fs.c - file and shell commands: cd pwd ls mkdir rm touch clear exit true false (owner: kuser).
+ * Messages follow busybox. */
 #include "shell_int.h"
 #include "shell.h"
 
@@ -7,14 +7,15 @@ static int cmd_cd(struct sh_ctx *c, int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : SHELL_HOME;
 	struct inode *n;
-	int err = fs_lookup(sh_cwd, dir, 0, &n);
+	int err = fs_lookup(c->cwd, dir, 0, &n);
 	if (!err && !S_ISDIR(n->mode))
 		err = -ENOTDIR;
 	if (err) {
 		sh_err("sh: cd: can't cd to %s: %s\n", dir, kuser_strerror(-err));
 		return 2;
 	}
-	sh_cwd = n;
+	if (!c->subshell)          /* `cd x &` runs in a subshell: no effect, as in sh */
+		sh_cwd = n;
 	return 0;
 }
 
@@ -183,302 +184,16 @@ static int cmd_ls(struct sh_ctx *c, int argc, char **argv)
 	return status;
 }
 
-/* ---- cat / echo ---- */
-
-static int cmd_cat(struct sh_ctx *c, int argc, char **argv)
+static int cmd_clear(struct sh_ctx *c, int argc, char **argv)
 {
-	int status = 0;
-	if (argc < 2) {
-		if (c->has_in)
-			sh_write(c, c->in, c->in_len);
-		return 0;
-	}
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-")) {
-			if (c->has_in)
-				sh_write(c, c->in, c->in_len);
-			continue;
-		}
-		struct inode *n;
-		char *data;
-		unsigned long len;
-		int err = fs_lookup(c->cwd, argv[i], 0, &n);
-		if (err) {
-			sh_err("cat: can't open '%s': %s\n", argv[i], kuser_strerror(-err));
-			status = 1;
-			continue;
-		}
-		err = fs_read_all(n, (void **)&data, &len);
-		if (err) {
-			sh_err("cat: read error: %s\n", kuser_strerror(-err));
-			status = 1;
-			continue;
-		}
-		sh_write(c, data, len);
-		kfree(data);
-		if (sh_interrupted())
-			return 130;
-	}
-	return status;
-}
-
-static bool only_chars(const char *s, const char *set)
-{
-	for (; *s; s++)
-		if (!strchr(set, *s))
-			return false;
-	return true;
-}
-
-static int cmd_echo(struct sh_ctx *c, int argc, char **argv)
-{
-	bool newline = true, escapes = false;
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *p = argv[i] + 1;
-		if (!only_chars(p, "neE"))
-			break;
-		for (; *p; p++)
-			if (*p == 'n')
-				newline = false;
-			else if (*p == 'e')
-				escapes = true;
-			else
-				escapes = false;
-	}
-	struct kbuf b = { 0 };
-	for (int first = i; i < argc; i++) {
-		if (i > first)
-			kbuf_putc(&b, ' ');
-		for (const char *p = argv[i]; *p; p++) {
-			if (!escapes || *p != '\\' || !p[1]) {
-				kbuf_putc(&b, *p);
-				continue;
-			}
-			switch (*++p) {
-			case 'n': kbuf_putc(&b, '\n'); break;
-			case 't': kbuf_putc(&b, '\t'); break;
-			case 'r': kbuf_putc(&b, '\r'); break;
-			case '\\': kbuf_putc(&b, '\\'); break;
-			case 'c': newline = false; i = argc; goto done;
-			default: kbuf_putc(&b, '\\'); kbuf_putc(&b, *p);
-			}
-		}
-	}
-done:
-	if (newline)
-		kbuf_putc(&b, '\n');
-	if (b.len)
-		sh_write(c, b.data, b.len);
-	kbuf_free(&b);
+	sh_printf(c, "\033[H\033[J");
 	return 0;
 }
 
-/* ---- grep: a basic-regex subset (. * ^ $ [...] \x), or fixed strings with -F ---- */
-
-struct grep_opts {
-	bool icase, invert, count, number, names, quiet, fixed, list, nomsg;
-	const char *pattern;
-};
-
-static char fold(char ch, bool icase)
+static int cmd_exit(struct sh_ctx *c, int argc, char **argv)
 {
-	return icase && ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
-}
-
-/* one pattern atom at p against character ch; *len = atom length */
-static bool atom_match(const char *p, char ch, size_t *len, bool icase)
-{
-	if (*p == '.') {
-		*len = 1;
-		return true;
-	}
-	if (*p == '\\' && p[1]) {
-		*len = 2;
-		return fold(p[1], icase) == fold(ch, icase);
-	}
-	if (*p == '[') {
-		const char *q = p + 1;
-		bool neg = false, ok = false;
-		if (*q == '^')
-			neg = true, q++;
-		const char *start = q;
-		while (*q && (*q != ']' || q == start)) {
-			char lo = *q, hi = lo;
-			if (q[1] == '-' && q[2] && q[2] != ']')
-				hi = q[2], q += 2;
-			if ((fold(ch, icase) >= fold(lo, icase) && fold(ch, icase) <= fold(hi, icase)) ||
-			    (ch >= lo && ch <= hi))
-				ok = true;
-			q++;
-		}
-		if (*q == ']') {
-			*len = q - p + 1;
-			return ok != neg;
-		}
-	}
-	*len = 1;
-	return fold(*p, icase) == fold(ch, icase);
-}
-
-static bool match_at(const char *re, const char *s, const char *end, bool icase)
-{
-	while (*re) {
-		if (re[0] == '$' && !re[1])
-			return s == end;
-		size_t alen;
-		atom_match(re, 0, &alen, icase);
-		if (re[alen] == '*') {
-			const char *t = s;
-			while (t < end && atom_match(re, *t, &alen, icase))
-				t++;
-			for (; t >= s; t--)
-				if (match_at(re + alen + 1, t, end, icase))
-					return true;
-			return false;
-		}
-		if (s >= end || !atom_match(re, *s, &alen, icase))
-			return false;
-		re += alen;
-		s++;
-	}
-	return true;
-}
-
-bool grep_line_matches(const char *re, const char *s, size_t n, bool icase, bool fixed)
-{
-	const char *end = s + n;
-	if (fixed) {
-		size_t pl = strlen(re);
-		for (const char *p = s; p + pl <= end; p++) {
-			size_t k = 0;
-			while (k < pl && fold(p[k], icase) == fold(re[k], icase))
-				k++;
-			if (k == pl)
-				return true;
-		}
-		return false;
-	}
-	if (*re == '^')
-		return match_at(re + 1, s, end, icase);
-	for (const char *p = s; p <= end; p++)
-		if (match_at(re, p, end, icase))
-			return true;
-	return false;
-}
-
-static int grep_buf(struct sh_ctx *c, struct grep_opts *o, const char *name, const char *data, size_t len)
-{
-	int matches = 0;
-	unsigned long lineno = 0;
-	for (size_t pos = 0; pos < len; ) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - data) : len;
-		lineno++;
-		bool m = grep_line_matches(o->pattern, data + pos, end - pos, o->icase, o->fixed) != o->invert;
-		if (m) {
-			matches++;
-			if (o->quiet || o->list)
-				break;
-			if (!o->count) {
-				struct kbuf b = { 0 };
-				if (o->names)
-					kbuf_printf(&b, "%s:", name);
-				if (o->number)
-					kbuf_printf(&b, "%lu:", lineno);
-				kbuf_put(&b, data + pos, end - pos);
-				kbuf_putc(&b, '\n');
-				sh_write(c, b.data, b.len);
-				kbuf_free(&b);
-			}
-		}
-		pos = end + 1;
-	}
-	if (o->count) {
-		if (o->names)
-			sh_printf(c, "%s:%d\n", name, matches);
-		else
-			sh_printf(c, "%d\n", matches);
-	}
-	if (o->list && matches)
-		sh_printf(c, "%s\n", name);
-	return matches;
-}
-
-static int cmd_grep(struct sh_ctx *c, int argc, char **argv)
-{
-	struct grep_opts o = { 0 };
-	int i = 1, force_names = -1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (!strcmp(argv[i], "--")) {
-			i++;
-			break;
-		}
-		for (const char *p = argv[i] + 1; *p; p++) {
-			switch (*p) {
-			case 'i': o.icase = true; break;
-			case 'v': o.invert = true; break;
-			case 'c': o.count = true; break;
-			case 'n': o.number = true; break;
-			case 'q': o.quiet = true; break;
-			case 'F': o.fixed = true; break;
-			case 'l': o.list = true; break;
-			case 's': o.nomsg = true; break;
-			case 'H': force_names = 1; break;
-			case 'h': force_names = 0; break;
-			case 'G': break;
-			case 'e':
-				if (p[1]) {
-					o.pattern = p + 1;
-				} else if (i + 1 < argc) {
-					o.pattern = argv[++i];
-				} else {
-					sh_err("grep: option requires an argument -- 'e'\n");
-					return 2;
-				}
-				goto next_arg;
-			default:
-				sh_err("grep: invalid option -- '%c'\nUsage: grep [OPTION]... PATTERNS [FILE]...\n"
-				       "Try 'grep --help' for more information.\n", *p);
-				return 2;
-			}
-		}
-next_arg:;
-	}
-	if (!o.pattern) {
-		if (i >= argc) {
-			sh_err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
-			return 2;
-		}
-		o.pattern = argv[i++];
-	}
-	int nfiles = argc - i, matched = 0, errors = 0;
-	o.names = force_names >= 0 ? force_names : nfiles > 1;
-	if (!nfiles) {
-		matched = grep_buf(c, &o, "(standard input)", c->has_in ? c->in : "", c->has_in ? c->in_len : 0);
-		return matched ? 0 : 1;
-	}
-	for (; i < argc; i++) {
-		struct inode *n;
-		char *data;
-		unsigned long len;
-		int err = fs_lookup(c->cwd, argv[i], 0, &n);
-		if (!err && S_ISDIR(n->mode))
-			err = -EISDIR;
-		if (!err)
-			err = fs_read_all(n, (void **)&data, &len);
-		if (err) {
-			if (!o.nomsg)
-				sh_err("grep: %s: %s\n", argv[i], kuser_strerror(-err));
-			errors++;
-			continue;
-		}
-		matched += grep_buf(c, &o, argv[i], data, len) > 0;
-		kfree(data);
-		if (o.quiet && matched)
-			return 0;
-	}
-	return errors && !(o.quiet && matched) ? 2 : matched ? 0 : 1;
+	sh_err("sh: exit: this shell is init and cannot exit (use poweroff or reboot)\n");
+	return 1;
 }
 
 /* ---- mkdir / rm / touch ---- */
@@ -553,12 +268,11 @@ const struct sh_command sh_fs_commands[] = {
 	{ "cd", cmd_cd, CMD_BUILTIN, "cd [DIR]           change directory (default " SHELL_HOME ")" },
 	{ "pwd", cmd_pwd, CMD_BUILTIN, "pwd                print the working directory" },
 	{ "ls", cmd_ls, 0, "ls [-1adl] [FILE]  list files" },
-	{ "cat", cmd_cat, 0, "cat [FILE]...      print files (/proc files too)" },
-	{ "echo", cmd_echo, CMD_BUILTIN, "echo [-ne] [ARG]   print arguments (echo 5 > /proc/sys/kernel/x)" },
-	{ "grep", cmd_grep, 0, "grep [-cFHhilnqsv] PATTERN [FILE]... (. * ^ $ [..])" },
 	{ "mkdir", cmd_mkdir, 0, "mkdir [-p] DIR     make a directory" },
 	{ "rm", cmd_rm, 0, "rm [-rf] FILE      remove files" },
 	{ "touch", cmd_touch, 0, "touch FILE         create empty files" },
+	{ "clear", cmd_clear, CMD_BUILTIN, "clear              clear the screen" },
+	{ "exit", cmd_exit, CMD_BUILTIN, NULL },
 	{ "true", cmd_true, CMD_BUILTIN, NULL },
 	{ "false", cmd_false, CMD_BUILTIN, NULL },
 	{ NULL, NULL, 0, NULL }

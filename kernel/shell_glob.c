@@ -76,12 +76,32 @@ static int expand_in(struct inode *dir, struct kbuf *prefix, const char *rest, s
 	return err;
 }
 
+/* Replace the $? markers of s (kmalloc'd) by the status; returns a new string, s is freed. */
+static char *subst_status(char *s)
+{
+	if (!s || !strchr(s, SH_STATUS_MARK))
+		return s;
+	struct kbuf b = { 0 };
+	for (const char *p = s; *p; p++)
+		if (*p == SH_STATUS_MARK)
+			kbuf_printf(&b, "%d", sh_last_status);
+		else
+			kbuf_putc(&b, *p);
+	kbuf_putc(&b, 0);
+	kfree(s);
+	return b.data;
+}
+
 int sh_expand(struct inode *cwd, const struct sh_cmd *c, struct sh_argv *out)
 {
 	int err = 0;
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < c->nwords && !err; i++) {
 		const struct sh_word *w = &c->words[i];
+		if (strchr(w->text, SH_STATUS_MARK)) {
+			err = push(out, subst_status(kuser_strdup(w->text)));
+			continue;
+		}
 		if (w->glob) {
 			int before = out->argc;
 			struct kbuf prefix = { 0 };

@@ -8,6 +8,10 @@
 /* ---- parsing (shell_parse.c) ---- */
 enum { SEP_END, SEP_SEMI, SEP_BG, SEP_AND, SEP_OR, SEP_PIPE };
 
+/* "$?" in a word (unquoted or in "..."): replaced by the last exit status when expanded. The
+ * line editor never passes control characters, so the marker cannot be typed. */
+#define SH_STATUS_MARK '\001'
+
 struct sh_word {
 	char *text;                    /* the word with quotes removed */
 	char *pat;                     /* the same as a glob pattern (quoted metacharacters escaped) */
@@ -38,6 +42,7 @@ struct sh_argv {
 	char **argv;                   /* argv[argc] == NULL; each string kmalloc'd */
 };
 int sh_expand(struct inode *cwd, const struct sh_cmd *c, struct sh_argv *out);
+extern int sh_last_status;
 void sh_argv_free(struct sh_argv *a);
 
 /* ---- execution context ---- */
@@ -47,6 +52,7 @@ struct sh_ctx {
 	const char *in;                /* stdin data (pipe or < file), valid if has_in */
 	size_t in_len;
 	bool has_in;
+	bool subshell;                 /* running inside a background job: cd does not move the shell */
 };
 
 void sh_write(struct sh_ctx *c, const char *s, size_t n);
@@ -65,7 +71,7 @@ struct sh_command {
 	const char *help;
 };
 const struct sh_command *sh_find_command(const char *name);
-extern const struct sh_command sh_fs_commands[], sh_sys_commands[];
+extern const struct sh_command sh_fs_commands[], sh_text_commands[], sh_sys_commands[];
 
 /* the shell's own working directory (cd changes it) */
 extern struct inode *sh_cwd;

@@ -1,6 +1,6 @@
 /* shell_parse.c - command line parsing for the in-kernel shell (owner: kuser).
  * POSIX-sh-like subset: words with '...' and "..." quoting and \ escapes, # comments, redirections
- * `> file`, `>> file`, `< file`, and the separators ; & && || |. A word remembers which of its
+ * `> file`, `>> file`, `< file`, the separators ; & && || |, and $? (the last status). A word remembers which of its
  * characters were quoted, so only unquoted * ? [ take part in glob expansion. */
 #include "kuser.h"
 #include "shell_int.h"
@@ -50,6 +50,12 @@ static int read_word(const char **pp, struct sh_word *w)
 			p++;
 			while (*p && *p != q) {
 				char c = *p++;
+				if (q == '"' && c == '$' && *p == '?') {
+					p++;
+					kbuf_putc(&text, SH_STATUS_MARK);
+					kbuf_putc(&pat, SH_STATUS_MARK);
+					continue;
+				}
 				if (q == '"' && c == '\\' && *p && strchr("$`\"\\", *p))
 					c = *p++;
 				kbuf_putc(&text, c);
@@ -77,6 +83,10 @@ static int read_word(const char **pp, struct sh_word *w)
 			continue;
 		}
 		p++;
+		if (q == '$' && *p == '?') {
+			p++;
+			q = SH_STATUS_MARK;
+		}
 		if (is_glob_char(q))
 			glob = true;
 		kbuf_putc(&text, q);

@@ -391,11 +391,15 @@ struct sysctl_show {
 
 static void sysctl_print(struct sh_ctx *c, const char *name, struct ctl_table *t, bool values_only)
 {
-	char buf[4096];
-	int n = sysctl_read(t, buf, sizeof(buf) - 1);
+	const int size = 4096;            /* a page, as Linux hands handlers */
+	char *buf = kmalloc(size, GFP_KERNEL);
+	if (!buf)
+		return;
+	int n = sysctl_read(t, buf, size - 1);
 	if (n < 0) {
 		if (n != -EACCES)
 			sh_err("sysctl: reading key \"%s\": %s\n", name, kuser_strerror(-n));
+		kfree(buf);
 		return;
 	}
 	while (n > 0 && buf[n - 1] == '\n')
@@ -405,6 +409,7 @@ static void sysctl_print(struct sh_ctx *c, const char *name, struct ctl_table *t
 		sh_printf(c, "%s\n", buf);
 	else
 		sh_printf(c, "%s = %s\n", name, buf);
+	kfree(buf);
 }
 
 static void sysctl_show_one(const char *name, struct ctl_table *t, void *arg)
@@ -546,7 +551,7 @@ static int cmd_nproc(struct sh_ctx *c, int argc, char **argv)
 
 static int cmd_help(struct sh_ctx *c, int argc, char **argv)
 {
-	const struct sh_command *tables[] = { sh_fs_commands, sh_sys_commands };
+	const struct sh_command *tables[] = { sh_fs_commands, sh_text_commands, sh_sys_commands };
 	sh_printf(c, "Built-in commands (a trailing & runs a command in the background; > >> < | ; && || work):\n");
 	for (unsigned int i = 0; i < ARRAY_SIZE(tables); i++)
 		for (const struct sh_command *cmd = tables[i]; cmd->name; cmd++)

@@ -43,7 +43,7 @@ void sh_err(const char *fmt, ...)
 
 const struct sh_command *sh_find_command(const char *name)
 {
-	const struct sh_command *tables[] = { sh_fs_commands, sh_sys_commands };
+	const struct sh_command *tables[] = { sh_fs_commands, sh_text_commands, sh_sys_commands };
 	for (unsigned int i = 0; i < ARRAY_SIZE(tables); i++)
 		for (const struct sh_command *c = tables[i]; c->name; c++)
 			if (!strcmp(c->name, name))

@@ -29,6 +29,8 @@ unsigned int num_online_cpus(void)
 static void *tramp(char *sym) { return (char *)__va(TRAMPOLINE_PHYS) + (sym - tr_start); }
 
 void cpu_alloc_stacks(int cpu);
+int dump_lock_get(void);
+void dump_lock_put(int nested);
 static void hrtimer_cpu_init_ap(void) { hrtimer_cpu_init(); }
 
 void ap_start(int cpu)
@@ -298,6 +300,7 @@ bool nmi_cpu_backtrace(struct pt_regs *regs)
 	int cpu = smp_processor_id();
 	if (!test_bit(cpu, backtrace_mask))
 		return false;
+	int nested = dump_lock_get();
 	if (regs && cpu_in_idle(regs->ip)) {
 		printk(KERN_WARNING "NMI backtrace for cpu %d skipped: idling at %pS\n", cpu, (void *)regs->ip);
 	} else {
@@ -307,6 +310,7 @@ bool nmi_cpu_backtrace(struct pt_regs *regs)
 		else
 			dump_stack();
 	}
+	dump_lock_put(nested);
 	clear_bit(cpu, backtrace_mask);
 	return true;
 }
@@ -326,14 +330,15 @@ static void nmi_trigger_cpumask_backtrace(const struct cpumask *mask, bool exclu
 	backtrace_mask[0] = mask->bits[0] & cpu_online_mask->bits[0];
 	if (exclude_self)
 		clear_bit(this_cpu, backtrace_mask);
-	if (backtrace_mask[0] & ~(1UL << this_cpu)) {
-		struct cpumask others = { { backtrace_mask[0] & ~(1UL << this_cpu) } };
+	/* as Linux: this CPU first (dump_stack), then NMIs to the others */
+	if (test_bit(this_cpu, backtrace_mask))
+		nmi_cpu_backtrace(NULL);
+	if (backtrace_mask[0]) {
+		struct cpumask others = { { backtrace_mask[0] } };
 		printk(KERN_INFO "Sending NMI from CPU %d to CPUs %*pbl:\n", this_cpu, (int)nr_cpu_ids, others.bits);
 		for_each_cpu(cpu, &others)
 			apic_send_nmi(cpu);
 	}
-	if (test_bit(this_cpu, backtrace_mask))
-		nmi_cpu_backtrace(get_irq_regs());
 	u64 start = ktime_get_ns();
 	while (backtrace_mask[0] && ktime_get_ns() - start < 10 * NSEC_PER_SEC) {
 		touch_softlockup_watchdog();

@@ -81,7 +81,7 @@ void time_init(void)
 	/* LAPIC timer counting during the window (one-shot, masked, divide by 1) */
 	apic_write(APIC_TDCR, 0xb);
 	apic_write(APIC_LVTT, APIC_LVT_MASKED | 0xec);
-	if (hpet_period_fs) {
+	if (hpet_period_fs && !(tsc_hz && boot_cpu_tsc_deadline)) {   /* emu: CPUID 0x15 + TSC-deadline: no window */
 		u64 ticks = 10000000000000ULL / hpet_period_fs;            /* 10 ms */
 		u64 h0 = hpet_counter(), t0, t1, h1;
 		while ((h1 = hpet_counter()) == h0)
@@ -313,8 +313,10 @@ void smp_apic_timer_interrupt(struct pt_regs *regs)
 
 static enum hrtimer_restart tick_sched_timer(struct hrtimer *t)
 {
-	if (smp_processor_id() == 0)
-		jiffies++;
+	/* jiffies follow the clock from whichever CPU ticks (a CPU with IRQs off cannot stall them) */
+	unsigned long j = ktime_get_ns() / TICK_NSEC, old = jiffies;
+	while (time_after(j, old) && !__atomic_compare_exchange_n(&jiffies, &old, j, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
 	scheduler_tick();
 	printk_nmi_flush();
 	hrtimer_forward_now(t, TICK_NSEC);

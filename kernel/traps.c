@@ -10,6 +10,7 @@
 #include "spinlock.h"
 #include "sched.h"
 #include "boot.h"
+#include "cmdline.h"
 
 DEFINE_PER_CPU(irq_cpustat_t, irq_stat);
 int __die(const char *str, struct pt_regs *regs, long err);
@@ -95,7 +96,6 @@ static void show_fault_oops(struct pt_regs *regs, unsigned long error_code, unsi
 	       !(error_code & X86_PF_PROT) ? "not-present page" :
 	       (error_code & X86_PF_RSVD) ? "reserved bit violation" :
 	       (error_code & X86_PF_PK) ? "protection keys violation" : "permissions violation");
-	printk(KERN_ALERT "");
 	dump_pagetable(address);
 }
 
@@ -157,6 +157,15 @@ static int nmi_handle(unsigned int type, struct pt_regs *regs)
 	return handled;
 }
 
+/* hidden debug aid: kcore_nmi_dump makes an unknown NMI (QEMU monitor "nmi") dump registers */
+static int unknown_nmi_show_regs;
+static int __init nmi_dump_setup(char *s)
+{
+	unknown_nmi_show_regs = 1;
+	return 0;
+}
+early_param("kcore_nmi_dump", nmi_dump_setup);
+
 static void unknown_nmi_error(unsigned char reason, struct pt_regs *regs)
 {
 	if (nmi_handle(NMI_UNKNOWN, regs))
@@ -164,6 +173,8 @@ static void unknown_nmi_error(unsigned char reason, struct pt_regs *regs)
 	printk(KERN_EMERG "Uhhuh. NMI received for unknown reason %02x on CPU %d.\n", reason, smp_processor_id());
 	printk(KERN_EMERG "Do you have a strange power saving mode enabled?\n");
 	printk(KERN_EMERG "Dazed and confused, but trying to continue\n");
+	if (unknown_nmi_show_regs)
+		show_regs(regs);
 }
 
 void do_nmi(struct pt_regs *regs)

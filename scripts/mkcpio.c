@@ -27,7 +27,7 @@ static void pad4(void)
 
 static void entry(const char *name, unsigned int mode, const unsigned char *data, unsigned long size)
 {
-	char hdr[111];
+	char hdr[160];
 
 	snprintf(hdr, sizeof(hdr), "070701%08lX%08X%08X%08X%08X%08X%08lX%08X%08X%08X%08X%08lX%08X",
 		 ino++, mode, 0, 0, (mode & 0170000) == 0040000 ? 2 : 1, 0, size, 0, 0, 0, 0,

@@ -6,10 +6,12 @@
 #define __EMU_MODINFO(id, s) \
 	static const char id[] __attribute__((used, section(".modinfo"), aligned(1))) = s
 
-__EMU_MODINFO(__module_depends, "depends=");
-__EMU_MODINFO(__module_retpoline, "retpoline=Y");
+/* gcc emits these in reverse order, so modinfo lists them as Linux does:
+ * depends, retpoline, intree, name, vermagic */
+__EMU_MODINFO(__module_vermagic, "vermagic=" EMU_VERMAGIC_STRING);
+__EMU_MODINFO(__module_name, "name=" KBUILD_MODNAME);
 #ifdef EMU_INTREE
 __EMU_MODINFO(__module_intree, "intree=Y");
 #endif
-__EMU_MODINFO(__module_name, "name=" KBUILD_MODNAME);
-__EMU_MODINFO(__module_vermagic, "vermagic=" EMU_VERMAGIC_STRING);
+__EMU_MODINFO(__module_retpoline, "retpoline=Y");
+__EMU_MODINFO(__module_depends, "depends=");

@@ -39,6 +39,15 @@ int kstrtoul(const char *s, unsigned int base, unsigned long *res)
 	return *end && !(*end == '\n' && !end[1]) ? -EINVAL : 0;
 }
 
+int kstrtol(const char *s, unsigned int base, long *res)
+{
+	char *end;
+	if (!*s)
+		return -EINVAL;
+	*res = strtol(s, &end, base);
+	return *end ? -EINVAL : 0;
+}
+
 int kstrtoint(const char *s, unsigned int base, int *res)
 {
 	char *end;

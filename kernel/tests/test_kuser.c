@@ -325,6 +325,7 @@ static void test_shell(void)
 	int bg = host_bg_started;
 	CHECK_STR(run("insmod softLockup.ko &"), "");
 	CHECK(host_bg_started == bg + 1 && host_mod_loaded);
+	CHECK_STR(run("cd /proc & pwd"), "/root\n");
 	CHECK_STR(run("taskset -c 1,3 rmmod softLockup"), "");
 	CHECK(host_last_cpus == 0xa && !host_mod_loaded);
 	CHECK_STR(run("taskset -c 9 ls"), "taskset: failed to set pid 0's affinity: Invalid argument\n");
@@ -344,6 +345,9 @@ static void test_shell(void)
 	CHECK_STR(run("grep '^h.*o$' /etc/motd"), "hello\n");
 	CHECK_STR(run("grep -i HELLO /etc/motd"), "hello\n");
 	CHECK_STR(run("grep '[a-g]l' /etc/motd"), "hello\n");
+	struct inode *bin;
+	CHECK(fs_create(NULL, "/bin.dat", 0644, &bin) == 0 && fs_write(bin, "ab\0cd\nELF x\n", 13, false) == 13);
+	CHECK_STR(run("grep ELF /bin.dat; grep -c ELF /bin.dat; grep zz /bin.dat"), "Binary file /bin.dat matches\n1\n");
 	CHECK_STR(run("echo x > /nodir/f"), "sh: can't create /nodir/f: nonexistent directory\n");
 	CHECK_STR(run("cat nosuch"), "cat: can't open 'nosuch': No such file or directory\n");
 	CHECK_STR(run("cat /etc"), "cat: read error: Is a directory\n");
@@ -361,6 +365,13 @@ static void test_shell(void)
 	CHECK(host_slept_ms == 1500);
 	CHECK_STR(run("sleep x"), "sleep: invalid number 'x'\n");
 	CHECK_STR(run("uname -r"), UTS_RELEASE "\n");
+	CHECK_STR(run("false; echo $? \"$?\" '$?'; true; echo $?"), "1 1 $?\n0\n");
+	CHECK_STR(run("nosuch; echo x$?y"), "sh: nosuch: not found\nx127y\n");
+	CHECK_STR(run("echo 1 > n; echo 2 >> n; echo 3 >> n; head -n 2 n; tail -1 n; tail -n 5 n"), "1\n2\n3\n1\n2\n3\n");
+	CHECK_STR(run("head -n 0 n; tail -n 0 n; head nosuch"), "head: nosuch: No such file or directory\n");
+	CHECK_STR(run("cat n | tail -n 2"), "2\n3\n");
+	CHECK_STR(run("wc -l n; cat n | wc; wc -c /etc/motd"), "      3 n\n      3       3       6\n      6 /etc/motd\n");
+	CHECK_STR(run("head -2 n n"), "==> n <==\n1\n2\n\n==> n <==\n1\n2\n");
 	CHECK_STR(run("dmesg -n 1"), "");
 	CHECK(console_loglevel == 1);
 	CHECK_STR(run("cat /proc/sys/kernel/printk"), "1\t4\t1\t7\n");

@@ -22,6 +22,7 @@
 #define KERN_NOTICE KERN_SOH "5"
 #define KERN_INFO KERN_SOH "6"
 #define KERN_DEFAULT ""
+#define KERN_CONT KERN_SOH "c"
 #define GFP_KERNEL 0u
 #define noinline __attribute__((noinline))
 #define barrier() __asm__ __volatile__("" ::: "memory")

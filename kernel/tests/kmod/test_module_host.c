@@ -639,6 +639,40 @@ static void test_errors(void)
 	free(img);
 }
 
+/* Many modules: the modules line continues over several printk calls but stays one line. */
+static void test_long_modules_line(void)
+{
+	size_t len;
+	unsigned char *img = ko("oops", &len), *b = malloc(len), *p;
+	char err[64], name[8];
+	int i, ok = 1;
+
+	for (i = 0; i < 80; i++) {
+		memcpy(b, img, len);
+		p = memmem(b, len, "name=oops", 9);
+		if (!p) {
+			ok = 0;
+			break;
+		}
+		p[7] = 'A' + i % 26;
+		p[8] = 'a' + i / 26;
+		ok &= load(b, len, NULL, err) == 0;
+	}
+	CHECK(ok, "80 renamed copies of oops.ko load");
+	log_clear();
+	print_modules();
+	CHECK(strchr(logbuf, '\n') == logbuf + strlen(logbuf) - 1 && !strncmp(logbuf, "Modules linked in: ooBd ooAd ooZc", 33) &&
+	      strstr(logbuf, " ooAa hardLockup softLockup") && strlen(logbuf) > 400,
+	      "long modules line: %s", logbuf);
+	for (i = 0; i < 80; i++) {
+		snprintf(name, sizeof(name), "oo%c%c", 'A' + i % 26, 'a' + i / 26);
+		ok &= delete_module(name) == 0;
+	}
+	CHECK(ok, "rmmod all copies");
+	free(b);
+	free(img);
+}
+
 static int newest_cb(struct module *m, void *arg) { *(struct module **)arg = m; return 1; }
 
 static void test_fuzz(void)
@@ -702,6 +736,7 @@ int main(int argc, char **argv)
 	test_proc_lsmod_rmmod();
 	test_params();
 	test_init_failure();
+	test_long_modules_line();
 	test_errors();
 
 	/* out-of-tree: taints O once, flags (O) */
