@@ -18,8 +18,11 @@
  *        patches: "-" or comma-separated "<offset hex>=<bytes hex>"
  *   out: "OK <rflags> <r0> ... <r15> <changes>"   changes: "-" or comma-separated "<off>=<byte>"
  *        (bytes of the window that differ from their initial value, offsets ascending, hex)
- *        "FAULT <vector> <signal>"   vector: 0 #DE (SIGFPE), 6 #UD (SIGILL), 13 #GP/#PF (SIGSEGV,
- *        SIGBUS), 3 #BP/#DB (SIGTRAP)
+ *        "FAULT <vector> <signal> <trapno> <error code> <cr2> <rip> <rflags> <r0>..<r15>"
+ *        (state at the fault, from the kernel's sigcontext)   vector from the signal:
+ *        0 #DE (SIGFPE), 6 #UD (SIGILL), 13 #GP (SIGSEGV with SI_KERNEL), 14 #PF (other
+ *        SIGSEGV), 12 #SS (SIGBUS), 3 #BP (SIGTRAP); the rest from the kernel's sigcontext
+ *        (trapno is the exact vector, err the pushed error code, cr2 the #PF address)
  *   An unparsable line gets "ERR <reason>".
  */
 #define _GNU_SOURCE
@@ -30,13 +33,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ucontext.h>
 #include <unistd.h>
 
 #define CODE_BASE 0x100000UL
 #define CODE_SIZE 0x1000UL
 #define TEST_OFF 0x800UL
 #define SCRATCH_BASE 0x200000UL
-#define SCRATCH_SIZE 0x1000UL
+#define SCRATCH_SIZE 0x1000UL /* the page after it (0x201000) is left unmapped: #PF tests */
 #define WINDOW 512
 #define CTX_BASE 0x300000UL /* in: regs[16], rflags; out at +0x100; saved rsp at +0x200 */
 #define MAX_CODE 64
@@ -80,15 +84,29 @@ extern const unsigned char dt_epilogue_start[], dt_epilogue_end[];
 
 static sigjmp_buf fault_env;
 static volatile sig_atomic_t fault_signal;
+static volatile sig_atomic_t fault_code;
+/* From the kernel's signal frame: exact vector, error code, CR2 and faulting RIP. */
+static volatile uint64_t fault_trapno, fault_err, fault_cr2, fault_rip, fault_flags;
+static volatile uint64_t fault_regs[16];
 
 static const uint64_t USER_FLAGS = 0x0cd5; /* CF PF AF ZF SF DF OF */
 
 static void
 on_fault(int sig, siginfo_t *info, void *uctx)
 {
-  (void)info;
-  (void)uctx;
+  ucontext_t *uc = uctx;
   fault_signal = sig;
+  fault_code = info->si_code;
+  fault_trapno = (uint64_t)uc->uc_mcontext.gregs[REG_TRAPNO];
+  fault_err = (uint64_t)uc->uc_mcontext.gregs[REG_ERR];
+  fault_cr2 = (uint64_t)uc->uc_mcontext.gregs[REG_CR2];
+  fault_rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+  fault_flags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
+  static const int order[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+                                REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
+  for (int r = 0; r < 16; r++) {
+    fault_regs[r] = (uint64_t)uc->uc_mcontext.gregs[order[r]];
+  }
   siglongjmp(fault_env, 1);
 }
 
@@ -166,8 +184,9 @@ apply_patches(char *s, unsigned char *win)
   return 0;
 }
 
+/* Linux: #GP raises SIGSEGV with si_code SI_KERNEL, #PF SIGSEGV with SEGV_MAPERR/ACCERR, #SS SIGBUS. */
 static int
-signal_vector(int sig)
+signal_vector(int sig, int code)
 {
   switch (sig) {
   case SIGFPE:
@@ -176,8 +195,12 @@ signal_vector(int sig)
     return 6;
   case SIGTRAP:
     return 3;
+  case SIGBUS:
+    return 12;
+  case SIGSEGV:
+    return code == SI_KERNEL ? 13 : 14;
   default:
-    return 13;
+    return 255;
   }
 }
 
@@ -227,7 +250,13 @@ run_case(char *line)
   if (sigsetjmp(fault_env, 1) == 0) {
     fn();
   } else {
-    printf("FAULT %d %d\n", signal_vector(fault_signal), (int)fault_signal);
+    printf("FAULT %d %d %llx %llx %llx %llx %llx", signal_vector(fault_signal, fault_code), (int)fault_signal,
+           (unsigned long long)fault_trapno, (unsigned long long)fault_err, (unsigned long long)fault_cr2,
+           (unsigned long long)fault_rip, (unsigned long long)fault_flags);
+    for (int r = 0; r < 16; r++) {
+      printf(" %llx", (unsigned long long)fault_regs[r]);
+    }
+    printf("\n");
     return;
   }
   printf("OK %llx", (unsigned long long)out[16]);
@@ -260,6 +289,9 @@ main(void)
   map_fixed(CODE_BASE, CODE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
   map_fixed(SCRATCH_BASE, SCRATCH_SIZE, PROT_READ | PROT_WRITE);
   map_fixed(CTX_BASE, 0x1000, PROT_READ | PROT_WRITE);
+  /* make sure the page after the scratch page is free (then leave it unmapped) */
+  map_fixed(SCRATCH_BASE + SCRATCH_SIZE, 0x1000, PROT_NONE);
+  munmap((void *)(SCRATCH_BASE + SCRATCH_SIZE), 0x1000);
 
   static char altstack[65536];
   stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};

@@ -17,7 +17,8 @@ import dev.emu.core.mem.PhysicalMemory;
  *   0x5000 IDT: 256 interrupt gates, vector v -> HANDLERS + 8*v
  *   0x6000 handlers: "hlt; jmp hlt" each, so a fault ends the run with RIP = HANDLERS + 8*v + 1
  *   0x7000 boot stub, 0x7800 context (RAX..R15 by index, RFLAGS at +128, RIP at +136, RSP at +32)
- *   0x8000..0xFFFF default stack
+ *   0x8000 page table for {@link #unmapPage} (one 2 MiB region split into 4 KiB pages)
+ *   0x9000..0xFFFF default stack
  * </pre>
  * Everything below {@link #SYSTEM_END} belongs to the rig; guests use memory above it.
  */
@@ -31,6 +32,7 @@ public final class LongModeRig {
   public static final long STUB = 0x7000;
   public static final long LONG_ENTRY = 0x7100;
   public static final long CONTEXT = 0x7800;
+  public static final long SPLIT_PT = 0x8000;
   public static final long DEFAULT_STACK = 0x10000;
   public static final long SYSTEM_END = 0x10000;
   public static final int CODE_SELECTOR = 0x08;
@@ -50,7 +52,35 @@ public final class LongModeRig {
 
   /** Rewrites page tables, GDT, IDT, handlers and stub (after a guest may have scribbled on them). */
   public void restoreSystemArea() {
-    memory.load(0, systemImage, 0, (int) CONTEXT);
+    memory.load(0, systemImage, 0, systemImage.length);
+  }
+
+  /**
+   * Makes the 4 KiB page at {@code addr} not present: its 2 MiB region is remapped through a 4 KiB
+   * page table at {@link #SPLIT_PT} (only one region can be split). Takes effect at the next start.
+   */
+  public void unmapPage(long addr) {
+    int pde = 0x3000 + 8 * (int) (addr >>> 21);
+    long regionBase = addr & ~0x1f_ffffL;
+    long current = getLong(systemImage, pde);
+    if ((current & 0x80) != 0) {
+      for (int i = 0; i < 512; i++) {
+        putLong(systemImage, (int) SPLIT_PT + 8 * i, (regionBase + ((long) i << 12)) | 0x3);
+      }
+      putLong(systemImage, pde, SPLIT_PT | 0x3);
+    } else if ((current & ~0xfffL) != SPLIT_PT) {
+      throw new IllegalStateException("another 2 MiB region is already split");
+    }
+    putLong(systemImage, (int) SPLIT_PT + 8 * (int) ((addr >>> 12) & 511), 0);
+    restoreSystemArea();
+  }
+
+  static long getLong(byte[] a, int off) {
+    long v = 0;
+    for (int i = 7; i >= 0; i--) {
+      v = v << 8 | (a[off + i] & 0xff);
+    }
+    return v;
   }
 
   /**
@@ -113,7 +143,7 @@ public final class LongModeRig {
   }
 
   private static byte[] buildSystemImage() {
-    byte[] m = new byte[(int) CONTEXT];
+    byte[] m = new byte[(int) SPLIT_PT + PhysicalMemory.PAGE_SIZE];
     // Page tables: PML4[0] -> PDPT, PDPT[0] -> PD, PD[i] = i * 2 MiB | PS | RW | P.
     putLong(m, (int) PML4, 0x2000 | 0x3);
     putLong(m, 0x2000, 0x3000 | 0x3);

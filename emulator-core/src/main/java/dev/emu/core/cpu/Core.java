@@ -191,6 +191,7 @@ final class Core extends TwoByteOps {
 
   void step() {
     ip = rip;
+    beginFetch();
     cost = CycleTable.BASE;
     retire = true;
     pfxOpsize = false;
@@ -247,6 +248,7 @@ final class Core extends TwoByteOps {
             if (isLegacyPrefix(b)) { // REX not directly before the opcode is ignored
               rex = 0;
               ip--;
+              beginFetch();
               break;
             }
           }
@@ -281,8 +283,12 @@ final class Core extends TwoByteOps {
 
   private int peekByte() {
     long save = ip;
+    int savePos = fpos;
+    int saveEnd = fend;
     int v = fetch8();
     ip = save;
+    fpos = savePos;
+    fend = saveEnd;
     return v;
   }
 

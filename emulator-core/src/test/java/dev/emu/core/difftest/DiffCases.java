@@ -25,6 +25,7 @@ final class DiffCases {
     new MiscTemplates(rnd, out, n).all(features);
     new StringTemplates(rnd, out, n).all();
     new ControlTemplates(rnd, out, n * 2).all();
+    new EdgeTemplates(rnd, out, n).all();
     return out;
   }
 }

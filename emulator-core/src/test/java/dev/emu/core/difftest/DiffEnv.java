@@ -11,6 +11,8 @@ final class DiffEnv {
   static final long TEST_ADDR = CODE_BASE + 0x800;
   static final long SCRATCH_BASE = 0x200000L;
   static final int WINDOW = 512;
+  /** The page after the scratch page: unmapped on the host and in emu, for #PF cases. */
+  static final long UNMAPPED_PAGE = SCRATCH_BASE + 0x1000;
   /** RSP of every case unless a template sets it: the top of the window (pushes land inside). */
   static final long DEFAULT_RSP = SCRATCH_BASE + WINDOW - 64;
 

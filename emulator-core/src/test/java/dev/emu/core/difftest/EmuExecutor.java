@@ -20,6 +20,10 @@ final class EmuExecutor {
   final StandaloneHost host = new StandaloneHost();
   final Cpu cpu = new Cpu(0, memory, host, CpuModel.defaults());
   final LongModeRig rig = new LongModeRig(memory);
+
+  EmuExecutor() {
+    rig.unmapPage(DiffEnv.UNMAPPED_PAGE); // as on the host: only the scratch page itself is mapped
+  }
   /** Description of the last Java exception, if any. */
   String lastException;
 
@@ -37,6 +41,18 @@ final class EmuExecutor {
       }
       int vector = LongModeRig.faultVector(cpu);
       if (vector >= 0) {
+        // the handler halted at once: RSP points at the exception frame (error code first if any)
+        long rsp = cpu.reg(DiffEnv.RSP);
+        boolean err = DiffResult.hasErrorCode(vector);
+        long ripAt = rsp + (err ? 8 : 0);
+        if (ripAt >= 0 && ripAt + 24 <= memory.size()) {
+          long[] regs = new long[16];
+          for (int r = 0; r < 16; r++) {
+            regs[r] = cpu.reg(r);
+          }
+          return DiffResult.fault(vector, err ? memory.read64(rsp) : -1, cpu.cr2(), memory.read64(ripAt),
+              memory.read64(ripAt + 16), regs);
+        }
         return DiffResult.fault(vector);
       }
       if (cpu.rip() != DiffEnv.TEST_ADDR + image.length) {
