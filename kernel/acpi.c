@@ -24,7 +24,7 @@ static void *phys(u64 p) { return __va(p); }
 
 static void print_table(const char *sig, u64 addr, const struct acpi_sdt *t)
 {
-	printk(KERN_INFO "ACPI: %.4s 0x%016llx %06X (v%02d %.6s %.8s %08X %.4s %08X)\n", sig,
+	printk(KERN_INFO "ACPI: %.4s 0x%016llX %06X (v%02d %.6s %.8s %08X %.4s %08X)\n", sig,
 	       (unsigned long long)addr, t->len, t->rev, t->oem, t->oem_table, t->oem_rev,
 	       (const char *)&t->creator, t->creator_rev);
 }
@@ -136,7 +136,7 @@ void acpi_init(u64 rsdp_phys)
 		return;
 	}
 	const u8 *r = phys(rsdp_phys);
-	printk(KERN_INFO "ACPI: RSDP 0x%016llx %06X (v%02d %.6s)\n", (unsigned long long)rsdp_phys,
+	printk(KERN_INFO "ACPI: RSDP 0x%016llX %06X (v%02d %.6s)\n", (unsigned long long)rsdp_phys,
 	       r[15] >= 2 ? *(const u32 *)(r + 20) : 20, r[15], (const char *)r + 9);
 	u64 xsdt = r[15] >= 2 ? *(const u64 *)(r + 24) : 0;
 	u64 rsdt = *(const u32 *)(r + 16);

@@ -7,6 +7,7 @@
 #include "spinlock.h"
 #include "io.h"
 #include "boot.h"
+#include "spinlock.h"
 
 #define MAX_PFN (1UL << 20)                 /* 4 GiB */
 static unsigned long page_bitmap[MAX_PFN / 64];   /* 1 = used / not RAM */
@@ -374,96 +375,108 @@ static u64 *walk_alloc(unsigned long va)
 
 static inline void invlpg(unsigned long va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
 
-/* ---- module area ---- */
-#define MOD_PAGES 16384                          /* 64 MiB */
-static unsigned long mod_bitmap[MOD_PAGES / 64];
-struct mod_alloc { unsigned long addr, pages; };
-static struct mod_alloc mod_allocs[256];
-static unsigned long mod_next;           /* first-fit from here: freed ranges are reused only after a
-                                            wrap (with a TLB flush), so no CPU can hold a stale TLB
-                                            entry for a reused module address */
-static DEFINE_SPINLOCK(mod_lock);
+/* ---- mapped areas: modules (0xffffffffc0000000) and task stacks (0xffffc90000000000) ----
+ * 4 KiB pages mapped on demand with one unmapped guard page after each allocation (as vmalloc:
+ * a stack overflow runs into the guard page of the allocation below it). First fit from the last
+ * allocation: freed ranges are reused only after a wrap, with a TLB flush on all CPUs first, so no
+ * CPU can use a stale translation for a reused address. */
+#define AREA_PAGES 16384                         /* 64 MiB each */
+struct vm_area {
+	unsigned long base;
+	unsigned long next;
+	unsigned long bitmap[AREA_PAGES / 64];
+	u32 len[AREA_PAGES];                     /* pages of the allocation starting here */
+	raw_spinlock_t lock;
+};
+static struct vm_area module_area = { .base = MODULES_VADDR, .lock = __SPIN_LOCK_UNLOCKED(x) };
+static struct vm_area stack_area = { .base = VMALLOC_START, .lock = __SPIN_LOCK_UNLOCKED(x) };
 
-void *module_alloc(unsigned long size)
+static long area_reserve(struct vm_area *a, unsigned long n)
 {
-	unsigned long n = (size + PAGE_SIZE - 1) >> PAGE_SHIFT, i, run = 0, start = 0, slot;
-	if (!n)
-		return NULL;
-	spin_lock(&mod_lock);
-	for (slot = 0; slot < ARRAY_SIZE(mod_allocs) && mod_allocs[slot].addr; slot++)
-		;
-	if (slot == ARRAY_SIZE(mod_allocs))
-		goto fail;
+	unsigned long i, run = 0, start = 0, f;
 	int pass;
 	for (pass = 0; pass < 2; pass++) {
+		raw_spin_lock_irqsave(&a->lock, f);
 		run = 0;
-		for (i = pass ? 0 : mod_next; i < MOD_PAGES; i++) {
-			if (test_bit(i, mod_bitmap)) {
+		for (i = pass ? 0 : a->next; i < AREA_PAGES; i++) {
+			if (test_bit(i, a->bitmap)) {
 				run = 0;
 				continue;
 			}
 			if (!run)
 				start = i;
-			if (++run == n + 1)          /* + guard page */
+			if (++run == n + 1)              /* + guard page */
 				break;
 		}
-		if (run == n + 1)
-			break;
-		if (!pass) {
-			spin_unlock(&mod_lock);
-			flush_tlb_all();             /* wrapping: freed ranges become reusable */
-			spin_lock(&mod_lock);
+		if (run == n + 1) {
+			for (i = start; i < start + n + 1; i++)
+				set_bit(i, a->bitmap);
+			a->len[start] = n;
+			a->next = start + n + 1;
+			raw_spin_unlock_irqrestore(&a->lock, f);
+			return start;
 		}
+		raw_spin_unlock_irqrestore(&a->lock, f);
+		if (!pass && !irqs_disabled())
+			flush_tlb_all();                 /* wrapping: freed ranges become reusable */
+		else if (!pass)
+			break;
 	}
-	if (run != n + 1)
-		goto fail;
-	mod_next = start + n + 1;
-	for (i = start; i < start + n + 1; i++)
-		set_bit(i, mod_bitmap);
-	unsigned long va = MODULES_VADDR + (start << PAGE_SHIFT);
-	for (i = 0; i < n; i++) {
-		void *pg = alloc_run(1, true);
-		u64 *pte = walk_alloc(va + (i << PAGE_SHIFT));
-		if (!pg || !pte)
-			goto fail;       /* leaks on OOM: acceptable for a teaching kernel */
-		*pte = __pa(pg) | PTE_P | PTE_W;
-	}
-	mod_allocs[slot].addr = va;
-	mod_allocs[slot].pages = n;
-	spin_unlock(&mod_lock);
-	return (void *)va;
-fail:
-	spin_unlock(&mod_lock);
-	return NULL;
+	return -1;
 }
 
-void module_memfree(void *addr)
+static void *area_alloc(struct vm_area *a, unsigned long size)
 {
-	unsigned long slot, i;
-	if (!addr)
-		return;
-	spin_lock(&mod_lock);
-	for (slot = 0; slot < ARRAY_SIZE(mod_allocs); slot++) {
-		struct mod_alloc *m = &mod_allocs[slot];
-		if (m->addr != (unsigned long)addr)
-			continue;
-		unsigned long first = (m->addr - MODULES_VADDR) >> PAGE_SHIFT;
-		for (i = 0; i < m->pages; i++) {
-			int lvl;
-			u64 *pte = pte_lookup(m->addr + (i << PAGE_SHIFT), &lvl);
-			if (pte && (*pte & PTE_P) && lvl == 1) {
-				free_run(__va(*pte & PTE_ADDR), 1);
-				*pte = 0;
-				invlpg(m->addr + (i << PAGE_SHIFT));
-			}
-		}
-		for (i = first; i < first + m->pages + 1; i++)
-			clear_bit(i, mod_bitmap);
-		m->addr = 0;
-		break;
+	unsigned long n = (size + PAGE_SIZE - 1) >> PAGE_SHIFT, i;
+	if (!n)
+		return NULL;
+	long start = area_reserve(a, n);
+	if (start < 0)
+		return NULL;
+	unsigned long va = a->base + ((unsigned long)start << PAGE_SHIFT);
+	for (i = 0; i < n; i++) {
+		void *pg = alloc_run(1, true);
+		unsigned long f;
+		raw_spin_lock_irqsave(&a->lock, f);        /* serialises page-table updates */
+		u64 *pte = pg ? walk_alloc(va + (i << PAGE_SHIFT)) : NULL;
+		if (pte)
+			*pte = __pa(pg) | PTE_P | PTE_W;
+		raw_spin_unlock_irqrestore(&a->lock, f);
+		if (!pte)
+			return NULL;       /* out of memory: the range stays reserved (teaching kernel) */
 	}
-	spin_unlock(&mod_lock);
+	return (void *)va;
 }
+
+static void area_free(struct vm_area *a, const void *addr)
+{
+	unsigned long va = (unsigned long)addr, i, f;
+	if (!addr || va < a->base || va >= a->base + AREA_PAGES * PAGE_SIZE)
+		return;
+	unsigned long first = (va - a->base) >> PAGE_SHIFT;
+	raw_spin_lock_irqsave(&a->lock, f);
+	unsigned long n = a->len[first];
+	for (i = 0; i < n; i++) {
+		int lvl;
+		u64 *pte = pte_lookup(va + (i << PAGE_SHIFT), &lvl);
+		if (pte && (*pte & PTE_P) && lvl == 1) {
+			free_run(__va(*pte & PTE_ADDR), 1);
+			*pte = 0;
+			invlpg(va + (i << PAGE_SHIFT));
+		}
+	}
+	if (n) {
+		for (i = first; i < first + n + 1; i++)
+			clear_bit(i, a->bitmap);
+		a->len[first] = 0;
+	}
+	raw_spin_unlock_irqrestore(&a->lock, f);
+}
+
+void *module_alloc(unsigned long size) { return area_alloc(&module_area, size); }
+void module_memfree(void *addr) { area_free(&module_area, addr); }
+void *vmap_stack_alloc(unsigned long size) { return area_alloc(&stack_area, size); }
+void vmap_stack_free(void *addr) { area_free(&stack_area, addr); }
 
 void *ioremap(phys_addr_t phys, size_t size)
 {

@@ -1095,6 +1095,9 @@ static const struct emu_kernel_param *find_param(const struct emu_kernel_param *
 	return NULL;
 }
 
+/* variables may sit anywhere in a (malformed) module: store bytewise */
+#define STORE(type, v) do { type __v = (type)(v); memcpy(p->arg, &__v, sizeof(__v)); } while (0)
+
 static int set_param(struct module *mod, const struct emu_kernel_param *p, const char *val)
 {
 	unsigned long long u;
@@ -1109,7 +1112,8 @@ static int set_param(struct module *mod, const struct emu_kernel_param *p, const
 			b = true;       /* "insmod x.ko flag" means flag=1 */
 		else if (mod_strtobool(val, &b))
 			return -EINVAL;
-		*(bool *)p->arg = p->type == EMU_PARAM_BOOL ? b : !b;
+		b = p->type == EMU_PARAM_BOOL ? b : !b;
+		memcpy(p->arg, &b, sizeof(b));
 		return 0;
 	case EMU_PARAM_CHARP: {
 		char *copy;
@@ -1125,7 +1129,7 @@ static int set_param(struct module *mod, const struct emu_kernel_param *p, const
 			return -ENOMEM;
 		memcpy(copy, val, l + 1);
 		mod->charp_params[mod->num_charp++] = copy;
-		*(char **)p->arg = copy;
+		memcpy(p->arg, &copy, sizeof(copy));
 		return 0;
 	}
 	case EMU_PARAM_STRING:
@@ -1144,37 +1148,37 @@ static int set_param(struct module *mod, const struct emu_kernel_param *p, const
 	case EMU_PARAM_BYTE:
 		if ((err = mod_strtoull(val, &u)) || u > 0xff)
 			return -EINVAL;
-		*(unsigned char *)p->arg = u;
+		STORE(unsigned char, u);
 		return 0;
 	case EMU_PARAM_USHORT:
 		if ((err = mod_strtoull(val, &u)) || u > 0xffff)
 			return -EINVAL;
-		*(unsigned short *)p->arg = u;
+		STORE(unsigned short, u);
 		return 0;
 	case EMU_PARAM_UINT:
 		if ((err = mod_strtoull(val, &u)) || u > 0xffffffffULL)
 			return -EINVAL;
-		*(unsigned int *)p->arg = u;
+		STORE(unsigned int, u);
 		return 0;
 	case EMU_PARAM_ULONG:
 		if ((err = mod_strtoull(val, &u)))
 			return -EINVAL;
-		*(unsigned long *)p->arg = u;
+		STORE(unsigned long, u);
 		return 0;
 	case EMU_PARAM_SHORT:
 		if ((err = mod_strtoll(val, &s)) || s < -32768 || s > 32767)
 			return -EINVAL;
-		*(short *)p->arg = s;
+		STORE(short, s);
 		return 0;
 	case EMU_PARAM_INT:
 		if ((err = mod_strtoll(val, &s)) || s < -2147483647LL - 1 || s > 2147483647LL)
 			return -EINVAL;
-		*(int *)p->arg = s;
+		STORE(int, s);
 		return 0;
 	case EMU_PARAM_LONG:
 		if ((err = mod_strtoll(val, &s)))
 			return -EINVAL;
-		*(long *)p->arg = s;
+		STORE(long, s);
 		return 0;
 	default:
 		return -EINVAL;
@@ -1250,7 +1254,7 @@ static int parse_args(struct module *mod, struct load_info *info, const char *pa
 		const Elf64_Shdr *s = &info->shdr[info->paramindex];
 		unsigned int i;
 
-		if (s->sh_size % sizeof(struct emu_kernel_param))
+		if (s->sh_size % sizeof(struct emu_kernel_param) || info->sec_dest[info->paramindex] % 8)
 			return -ENOEXEC;
 		kp = (const struct emu_kernel_param *)(unsigned long)info->sec_dest[info->paramindex];
 		nkp = s->sh_size / sizeof(struct emu_kernel_param);

@@ -129,6 +129,8 @@ static void console_emit_rec(struct log_rec *r)
 }
 
 static void console_flush(void);
+static bool console_trylock_bust(void);
+static void console_unlock_raw(void);
 
 /* console_write() for the tty/shell: same lock as printk's console output (never from NMI) */
 void console_write_locked(const char *s, size_t n)
@@ -136,7 +138,7 @@ void console_write_locked(const char *s, size_t n)
 	unsigned long f = arch_local_irq_save();
 	if (panic_cpu == -1 || panic_cpu == smp_processor_id()) {
 		unsigned long spins = 0;
-		while (!arch_spin_trylock(&console_lock)) {
+		while (!console_trylock_bust()) {
 			if (panic_cpu == smp_processor_id() && ++spins > 1000000) {
 				spin_lock_init(&console_lock);
 				continue;
@@ -146,16 +148,45 @@ void console_write_locked(const char *s, size_t n)
 		console_write_raw(s, n);
 		if (n)
 			console_last_open = s[n - 1] != '\n';
-		arch_spin_unlock(&console_lock);
+		console_unlock_raw();
 	}
 	arch_local_irq_restore(f);
 	console_flush();
 }
 
+/* console lock: trylock; a holder that has kept it for more than 2 s is taken to be stuck (e.g. a
+ * CPU locked up with IRQs off in the middle of output) and the lock is broken, so later reports
+ * (NMI backtraces, hard lockup reports) still reach the console */
+static volatile u64 console_lock_since;
+
+static bool console_trylock_bust(void)
+{
+	if (arch_spin_trylock(&console_lock)) {
+		console_lock_since = local_clock();
+		return true;
+	}
+	u64 since = console_lock_since, now = local_clock();
+	if (since && now > since && now - since > 2 * NSEC_PER_SEC &&
+	    console_lock.owner_cpu != smp_processor_id()) {
+		spin_lock_init(&console_lock);
+		if (arch_spin_trylock(&console_lock)) {
+			console_lock_since = now;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void console_unlock_raw(void)
+{
+	console_lock_since = 0;
+	arch_spin_unlock(&console_lock);
+}
+
 static void console_flush(void)
 {
 	for (;;) {
-		if (!arch_spin_trylock(&console_lock))
+		if (!console_trylock_bust())
 			return;
 		for (;;) {
 			unsigned long f = arch_local_irq_save();
@@ -172,7 +203,7 @@ static void console_flush(void)
 				console_emit_rec(&r);
 			arch_local_irq_restore(f);
 		}
-		arch_spin_unlock(&console_lock);
+		console_unlock_raw();
 		if (READ_ONCE(console_seq) >= READ_ONCE(log_next_seq))
 			return;
 	}

@@ -412,7 +412,7 @@ void sched_init_ap(int cpu)
 		char name[16];
 		snprintf(name, sizeof(name), "swapper/%d", cpu);
 		task_init_common(t, name);
-		t->stack = (void *)__get_free_pages(GFP_KERNEL, 2);
+		t->stack = vmap_stack_alloc(THREAD_SIZE);
 		rq_init(cpu, t);
 		return;
 	}
@@ -427,12 +427,14 @@ void put_task_struct(struct task_struct *t)
 		return;
 	if (t == &init_task_struct)
 		return;
-	free_pages((unsigned long)t->stack, 2);
+	vmap_stack_free(t->stack);
 	kfree(t);
 }
 
 noinline void kthread_entry(struct task_struct *t)
 {
+	if (READ_ONCE(t->should_stop))        /* stopped before it ever ran: threadfn is not called */
+		do_exit(-EINTR);
 	long r = t->threadfn(t->data);
 	do_exit(r);
 }
@@ -457,7 +459,7 @@ static struct task_struct *create_task(int (*fn)(void *), void *data, const char
 	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return NULL;
-	t->stack = (void *)__get_free_pages(GFP_KERNEL, 2);
+	t->stack = vmap_stack_alloc(THREAD_SIZE);
 	if (!t->stack) {
 		kfree(t);
 		return NULL;

@@ -49,8 +49,25 @@ static noinline int irqoff_spin(void *unused)
 
 void apic_send_nmi(int cpu);
 
+static noinline int recurse(int n)
+{
+	volatile char pad[256];
+	pad[0] = n;
+	return n ? recurse(n - 1) + pad[0] : 0;
+}
+
+static int overflow_thread(void *unused)
+{
+	return recurse(1 << 20);
+}
+
 void kcore_selftest(const char *what)
 {
+	if (!strcmp(what, "stack")) {
+		kthread_run(overflow_thread, NULL, "overflow");
+		msleep(3000);
+		return;
+	}
 	if (!strcmp(what, "nmipanic") && num_online_cpus() > 1) {
 		nmi_register(NMI_LOCAL, nmi_test_handler);
 		kthread_run(irqoff_spin, NULL, "irqoff_spin");

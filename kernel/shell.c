@@ -201,19 +201,16 @@ int sh_start_background(struct sh_cmd *cmds, int n)
 }
 
 /* busybox's default PS1 '\w \$ ' as root: "~ # " in the home directory, "/proc/sys # " elsewhere. */
-static void prompt(void)
+static void make_prompt(char *buf, size_t size)
 {
-	char path[FS_PATH_MAX], buf[FS_PATH_MAX + 8];
-	const char *shown = path;
+	char path[FS_PATH_MAX];
 	size_t hl = strlen(SHELL_HOME);
-	int n;
 	if (fs_path(sh_cwd, path, sizeof(path)))
 		strcpy(path, "?");
 	if (!strncmp(path, SHELL_HOME, hl) && (path[hl] == 0 || path[hl] == '/'))
-		n = snprintf(buf, sizeof(buf), "~%s # ", path + hl);
+		snprintf(buf, size, "~%s # ", path + hl);
 	else
-		n = snprintf(buf, sizeof(buf), "%s # ", shown);
-	console_write(buf, n);
+		snprintf(buf, size, "%s # ", path);
 }
 
 void shell_start(void)
@@ -232,13 +229,15 @@ void shell_start(void)
 		sh_cwd = fs_root();
 	current->fs_private = sh_cwd;
 	console_rx_hook = rx_hook;
+	tty_start_reader(&self);
 
 	static const char banner[] = "\nemu shell: 'help' lists the commands; the modules are in " SHELL_HOME "\n";
 	console_write(banner, sizeof(banner) - 1);
 	for (;;) {
+		static char prompt[FS_PATH_MAX + 8];
 		char *line;
-		prompt();
-		long n = tty_readline(&line);
+		make_prompt(prompt, sizeof(prompt));
+		long n = tty_readline(prompt, sh_complete, &line);
 		if (n < 0)
 			continue;          /* Ctrl-C: a fresh prompt */
 		shell_run_line(line);

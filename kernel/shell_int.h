@@ -73,6 +73,9 @@ struct sh_command {
 const struct sh_command *sh_find_command(const char *name);
 extern const struct sh_command sh_fs_commands[], sh_text_commands[], sh_sys_commands[];
 
+/* Tab completion (shell_complete.c), a tty_complete_fn */
+void sh_complete(const char *line, size_t len, struct kbuf *insert, struct kbuf *list);
+
 /* the shell's own working directory (cd changes it) */
 extern struct inode *sh_cwd;
 

@@ -268,6 +268,53 @@ static int cmd_ps(struct sh_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+struct kill_req {
+	pid_t pid;
+	int err;
+};
+
+static int kill_one(struct task_struct *t, void *arg)
+{
+	struct kill_req *k = arg;
+	if (t->pid != k->pid)
+		return 0;
+	if (!t->tty_private) {
+		k->err = -EPERM;       /* kernel threads ignore signals */
+	} else {
+		send_sig_int(t);
+		k->err = 0;
+	}
+	return 1;
+}
+
+/* kill [-SIG] PID...: any signal interrupts a shell command's sleeps (sleep, sysctl writes...);
+ * code looping inside a module never sees it, as on Linux. */
+static int cmd_kill(struct sh_ctx *c, int argc, char **argv)
+{
+	int i = 1, status = 0;
+	if (i < argc && argv[i][0] == '-' && argv[i][1])
+		i++;                       /* -9, -INT, -TERM: all deliver the interrupt */
+	if (i >= argc) {
+		sh_err("Usage: kill [-SIG] PID...\n");
+		return 1;
+	}
+	for (; i < argc; i++) {
+		int pid;
+		if (kstrtoint(argv[i], 10, &pid) || pid <= 0) {
+			sh_err("kill: bad pid '%s'\n", argv[i]);
+			status = 1;
+			continue;
+		}
+		struct kill_req k = { pid, -ESRCH };
+		for_each_task(kill_one, &k);
+		if (k.err) {
+			sh_err("kill: can't kill pid %d: %s\n", pid, kuser_strerror(-k.err));
+			status = 1;
+		}
+	}
+	return status;
+}
+
 /* ---- taskset / sleep / uptime / free ---- */
 
 static int cmd_taskset(struct sh_ctx *c, int argc, char **argv)
@@ -579,6 +626,7 @@ const struct sh_command sh_sys_commands[] = {
 	{ "modinfo", cmd_modinfo, 0, "modinfo FILE|NAME  show a module's description and parameters" },
 	{ "dmesg", cmd_dmesg, 0, "dmesg [-cC] [-n L] print (or clear) the kernel log" },
 	{ "ps", cmd_ps, 0, "ps                 list tasks" },
+	{ "kill", cmd_kill, CMD_BUILTIN, "kill [-SIG] PID... interrupt a command started from the shell" },
 	{ "taskset", cmd_taskset, CMD_BUILTIN, "taskset -c CPUS CMD [ARG]... run a command on the given CPUs" },
 	{ "sleep", cmd_sleep, 0, "sleep N[.N]        sleep N seconds (Ctrl-C interrupts)" },
 	{ "uptime", cmd_uptime, 0, "uptime             time since boot" },

@@ -10,6 +10,7 @@
 #include "spinlock.h"
 #include "sched.h"
 #include "boot.h"
+#include "mm.h"
 #include "cmdline.h"
 
 DEFINE_PER_CPU(irq_cpustat_t, irq_stat);
@@ -70,6 +71,16 @@ void do_machine_check(struct pt_regs *regs, long error_code)
 
 void do_double_fault(struct pt_regs *regs, long error_code)
 {
+	/* a kernel stack overflow runs into the guard page below the (vmap'd) stack: the CPU cannot
+	 * push the #PF frame and raises #DF instead (Linux 5.4 handle_stack_overflow) */
+	unsigned long cr2 = read_cr2();
+	struct task_struct *tsk = current;
+	if (tsk && tsk->stack && (unsigned long)tsk->stack - 1 - cr2 < PAGE_SIZE) {
+		printk(KERN_EMERG "BUG: stack guard page was hit at %px (stack is %px..%px)\n", (void *)cr2,
+		       tsk->stack, (char *)tsk->stack + THREAD_SIZE - 1);
+		die("kernel stack overflow (double-fault)", regs, 0);
+		panic("kernel stack overflow (double-fault)");
+	}
 	printk(KERN_EMERG "PANIC: double fault, error_code: 0x%lx\n", error_code);
 	die("double fault", regs, error_code);
 	panic("Machine halted.");

@@ -1,7 +1,8 @@
 /* tty.c - console line editor (owner: kuser): echo, Backspace/DEL ("\b \b"), Ctrl-C ("^C", line
- * abandoned), Ctrl-U (kill line), Ctrl-W (erase word), Enter as CR, LF or CRLF, escape sequences
- * (arrow keys) swallowed. The line grows without limit, so pasted text is never dropped; bytes that
- * are already queued are processed in a batch and echoed with one console_write(). */
+ * abandoned), Ctrl-U (kill line), Ctrl-W (erase word), Enter as CR, LF or CRLF, Up/Down history,
+ * Tab completion (through the shell's completer), other escape sequences swallowed. The line grows without limit, so pasted text is never dropped; bytes that
+ * are already queued are processed in a batch and echoed with one console_write(). A reader task
+ * ("ttyS0") drains the serial driver's ring into an unbounded queue while commands run. */
 #include "kuser.h"
 #include "tty.h"
 #include "tty_int.h"
@@ -9,6 +10,7 @@
 #ifndef KUSER_HOSTTEST
 #include "console.h"
 #include "sched.h"
+#include "wait.h"
 #endif
 
 void tty_ed_init(struct tty_ed *ed)
@@ -64,6 +66,25 @@ static void erase_chars(struct tty_ed *ed, size_t n, struct kbuf *echo)
 		ed->line.data[ed->line.len] = 0;
 }
 
+static void complete_line(struct tty_ed *ed, struct kbuf *echo)
+{
+	struct kbuf insert = { 0 }, list = { 0 };
+	ed->complete(ed->line.data ? ed->line.data : "", ed->line.len, &insert, &list);
+	if (insert.len) {
+		kbuf_put(&ed->line, insert.data, insert.len);
+		kbuf_put(echo, insert.data, insert.len);
+	} else if (list.len) {         /* ambiguous and nothing to add: show the candidates, redraw */
+		kbuf_putc(echo, '\n');
+		kbuf_put(echo, list.data, list.len);
+		kbuf_putc(echo, '\n');
+		if (ed->prompt)
+			kbuf_put(echo, ed->prompt, strlen(ed->prompt));
+		kbuf_put(echo, ed->line.data ? ed->line.data : "", ed->line.len);
+	}
+	kbuf_free(&insert);
+	kbuf_free(&list);
+}
+
 int tty_feed(struct tty_ed *ed, int c, struct kbuf *echo)
 {
 	bool after_cr = ed->after_cr;
@@ -112,8 +133,12 @@ int tty_feed(struct tty_ed *ed, int c, struct kbuf *echo)
 		ed->esc = 1;
 		return TTY_MORE;
 	case '\t':
-		c = ' ';
-		break;
+		if (!ed->complete) {
+			c = ' ';
+			break;
+		}
+		complete_line(ed, echo);
+		return TTY_MORE;
 	default:
 		if (c < 0x20)
 			return TTY_MORE;   /* other control characters are ignored */
@@ -125,24 +150,96 @@ int tty_feed(struct tty_ed *ed, int c, struct kbuf *echo)
 }
 
 #ifndef KUSER_HOSTTEST
+/* The input queue: a reader task moves bytes from the serial driver's fixed-size ring into an
+ * unbounded buffer as soon as they arrive, so input typed or pasted while a command runs is kept
+ * (the ring alone would overflow). */
+static DEFINE_SPINLOCK(inq_lock);
+static DECLARE_WAIT_QUEUE_HEAD(inq_wait);
+static struct kbuf inq;
+static size_t inq_head;
+static bool reader_running;
+
+static void inq_put(char c)
+{
+	unsigned long flags;
+	spin_lock_irqsave(&inq_lock, flags);
+	kbuf_putc(&inq, c);
+	spin_unlock_irqrestore(&inq_lock, flags);
+}
+
+static int tty_reader(void *unused)
+{
+	for (;;) {
+		int c = console_getc();
+		if (c < 0) {
+			clear_sigpending(current);
+			continue;
+		}
+		inq_put(c);
+		while ((c = console_trygetc()) >= 0)
+			inq_put(c);
+		wake_up_all(&inq_wait);
+	}
+	return 0;
+}
+
+static bool inq_ready(void)
+{
+	return READ_ONCE(inq_head) < READ_ONCE(inq.len);
+}
+
+/* One byte from the queue: blocking (wait) or -1 when empty. */
+static int inq_get(bool wait)
+{
+	unsigned long flags;
+	int c = -1;
+	if (!reader_running)
+		return wait ? console_getc() : console_trygetc();
+	if (wait && wait_event_interruptible(inq_wait, inq_ready()))
+		return -EINTR;
+	spin_lock_irqsave(&inq_lock, flags);
+	if (inq_head < inq.len) {
+		c = (unsigned char)inq.data[inq_head++];
+		if (inq_head == inq.len)
+			inq.len = inq_head = 0;
+	}
+	spin_unlock_irqrestore(&inq_lock, flags);
+	return c;
+}
+
+void tty_start_reader(const struct cpumask *cpus)
+{
+	struct task_struct *t = kthread_create(tty_reader, NULL, "ttyS0");
+	if (!t)
+		return;                /* fall back to reading the driver directly */
+	if (cpus)
+		set_cpus_allowed_ptr(t, cpus);
+	reader_running = true;
+	wake_up_process(t);
+}
+
 static struct tty_ed console_ed;
 
-long tty_readline(char **line)
+long tty_readline(const char *prompt, tty_complete_fn *complete, char **line)
 {
 	struct tty_ed *ed = &console_ed;
 	struct kbuf echo = { 0 };
 	int r = TTY_MORE;
 
 	tty_ed_init(ed);
+	ed->prompt = prompt;
+	ed->complete = complete;
+	if (prompt)
+		console_write(prompt, strlen(prompt));
 	while (r == TTY_MORE) {
-		int c = console_getc();
+		int c = inq_get(true);
 		if (c < 0) {               /* -EINTR: a signal for this task; treat as Ctrl-C */
 			clear_sigpending(current);
 			c = 0x03;
 		}
 		r = tty_feed(ed, c, &echo);
 		/* drain what is already queued before echoing (fast paste) */
-		while (r == TTY_MORE && echo.len < 4096 && (c = console_trygetc()) >= 0)
+		while (r == TTY_MORE && echo.len < 4096 && (c = inq_get(false)) >= 0)
 			r = tty_feed(ed, c, &echo);
 		if (echo.len) {
 			console_write(echo.data, echo.len);

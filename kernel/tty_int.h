@@ -3,6 +3,7 @@
 #define KUSER_TTY_INT_H
 
 #include "kuser.h"
+#include "tty.h"
 
 enum { TTY_MORE, TTY_LINE, TTY_CANCEL };
 
@@ -14,6 +15,8 @@ struct tty_ed {
 	bool after_cr;                 /* last byte was CR: a following LF is part of the same Enter */
 	char *hist[TTY_HISTORY];       /* previous lines, oldest first (Up/Down arrows) */
 	int nhist, hpos;               /* hpos == nhist: editing a new line */
+	tty_complete_fn *complete;     /* NULL: Tab inserts a space */
+	const char *prompt;            /* redrawn after a completion list */
 };
 
 void tty_ed_init(struct tty_ed *ed);

@@ -13,6 +13,7 @@
 #define MODULES_VADDR 0xffffffffc0000000UL
 #define MODULES_END 0xffffffffff000000UL
 #define MODULES_LEN (MODULES_END - MODULES_VADDR)
+#define VMALLOC_START 0xffffc90000000000UL   /* task stacks (16 KiB + guard page) */
 
 #define __va(x) ((void *)((unsigned long)(x) + PAGE_OFFSET))
 unsigned long __pa(const void *v);        /* direct map or kernel image address -> physical */
@@ -50,6 +51,10 @@ void *kmemdup(const void *src, size_t len, gfp_t gfp);
 /* module area: RWX pages mapped in [MODULES_VADDR, MODULES_END), page granular, zeroed */
 void *module_alloc(unsigned long size);
 void module_memfree(void *addr);
+
+/* kernel stacks: mapped pages with an unmapped guard page below (overflow -> #DF report) */
+void *vmap_stack_alloc(unsigned long size);
+void vmap_stack_free(void *addr);
 
 /* MMIO (uncached mapping inside the direct map); iounmap is a no-op */
 void *ioremap(phys_addr_t phys, size_t size);

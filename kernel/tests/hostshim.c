@@ -141,6 +141,8 @@ int for_each_task(int (*fn)(struct task_struct *t, void *arg), void *arg)
 			return 1;
 	return 0;
 }
+void send_sig_int(struct task_struct *t) { t->sigpending = 1; host_killed_pid = t->pid; }
+int host_killed_pid;
 char task_state_char(struct task_struct *t) { return t->pid == 12 ? 'R' : 'S'; }
 
 /* modules: a "module image" is valid if it starts with \177ELF */

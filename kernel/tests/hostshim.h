@@ -7,6 +7,6 @@ extern struct kbuf_host console_out;
 extern char host_last_params[256];
 extern bool host_mod_loaded;
 extern unsigned long host_slept_ms, host_last_cpus;
-extern int host_bg_started;
+extern int host_bg_started, host_killed_pid;
 extern int console_loglevel;
 #endif

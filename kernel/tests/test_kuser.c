@@ -361,6 +361,10 @@ static void test_shell(void)
 	CHECK_STR(run("uptime"), " 01:02:03 up  1:02,  load average: 0.00, 0.00, 0.00\n");
 	CHECK_STR(run("ps"), "  PID USER       VSZ STAT COMMAND\n    1 root         0 S    init\n"
 		  "    2 root         0 SW   [migration/0]\n   12 root         0 R    insmod\n");
+	CHECK_STR(run("kill 12"), "");
+	CHECK(host_killed_pid == 12);
+	CHECK_STR(run("kill -9 2 77 x"), "kill: can't kill pid 2: Operation not permitted\n"
+		  "kill: can't kill pid 77: No such process\nkill: bad pid 'x'\n");
 	CHECK_STR(run("sleep 1.5"), "");
 	CHECK(host_slept_ms == 1500);
 	CHECK_STR(run("sleep x"), "sleep: invalid number 'x'\n");
@@ -433,6 +437,29 @@ static void test_tty(void)
 	CHECK_STR(feed(&h, "\x1b[Ax\r", 5, &r), "pwdx\n");
 	CHECK_STR(h.line.data, "pwdx");
 	CHECK(h.nhist == 3);
+
+	/* Tab completion through the shell's completer (cwd /root) */
+	struct tty_ed t = { 0 };
+	tty_ed_init(&t);
+	t.complete = sh_complete;
+	t.prompt = "~ # ";
+	CHECK_STR(feed(&t, "ins\t", 4, &r), "insmod ");
+	CHECK_STR(feed(&t, "so\t", 3, &r), "softLockup.ko ");
+	CHECK_STR(t.line.data, "insmod softLockup.ko ");
+	tty_ed_init(&t);
+	CHECK_STR(feed(&t, "cat /proc/sys/kernel/soft\t", 26, &r), "cat /proc/sys/kernel/soft"
+		  "\nsoft_watchdog  softlockup_all_cpu_backtrace  softlockup_panic\n~ # cat /proc/sys/kernel/soft");
+	CHECK_STR(feed(&t, "l\t", 2, &r), "lockup_");
+	tty_ed_init(&t);
+	CHECK_STR(feed(&t, "cd /pr\t", 7, &r), "cd /proc/");
+	CHECK_STR(feed(&t, "sy\tke\t", 6, &r), "sys/kernel/");
+	tty_ed_init(&t);
+	CHECK_STR(feed(&t, "ls ; rmm\t", 9, &r), "ls ; rmmod ");
+	tty_ed_init(&t);
+	CHECK_STR(feed(&t, "cat zz\t/nosuch/x\t", 18, &r), "cat zz/nosuch/x");
+	tty_ed_init(&t);
+	CHECK_STR(feed(&t, "ls -l\tx", 7, &r), "ls -lx");
+	tty_ed_init(&t);
 
 	/* a 64 KiB paste: every byte arrives, line by line */
 	size_t n = 65536;

@@ -82,9 +82,10 @@ int test_taint(unsigned int flag) { return (taints >> flag) & 1; }
 /* module area: a fixed mapping below 2 GiB so R_X86_64_32/32S relocations are representable on the
  * host; freed areas become PROT_NONE (use-after-free faults). One guard page after each area. */
 #define AREA_BASE 0x40000000UL
-#define AREA_SIZE (64UL << 20)
+#define AREA_SIZE 0x3ff00000UL          /* stays below 2 GiB */
 static unsigned long area_next = AREA_BASE;
 static int live_allocs;
+static unsigned int alloc_pages[AREA_SIZE / 4096];
 
 void *module_alloc(unsigned long size)
 {
@@ -96,23 +97,16 @@ void *module_alloc(unsigned long size)
 	if (mprotect((void *)a, sz, PROT_READ | PROT_WRITE))
 		return NULL;
 	live_allocs++;
-	*(unsigned long *)(a) = 0;
-	((unsigned long *)a)[0] = 0;
-	/* remember the size for memfree in a side table */
-	{
-		extern unsigned long alloc_sizes[4096];
-		alloc_sizes[(a - AREA_BASE) / 4096 % 4096] = sz;
-	}
+	alloc_pages[(a - AREA_BASE) / 4096] = sz / 4096;
 	return (void *)a;
 }
 
-unsigned long alloc_sizes[4096];
-
 void module_memfree(void *addr)
 {
-	unsigned long a = (unsigned long)addr;
+	unsigned long a = (unsigned long)addr, sz = (unsigned long)alloc_pages[(a - AREA_BASE) / 4096] * 4096;
 
-	mprotect(addr, alloc_sizes[(a - AREA_BASE) / 4096 % 4096], PROT_NONE);
+	madvise(addr, sz, MADV_DONTNEED);
+	mprotect(addr, sz, PROT_NONE);
 	live_allocs--;
 }
 
@@ -675,6 +669,126 @@ static void test_long_modules_line(void)
 
 static int newest_cb(struct module *m, void *arg) { *(struct module **)arg = m; return 1; }
 
+static int sf_results[600];
+static long sf_name_at = -1;    /* offset of the module name's last 3 chars in the image */
+static unsigned int sf_ctr;
+
+static int structured_load(unsigned char *b, size_t len, int *loaded)
+{
+	char err[64];
+	int r;
+
+	if (sf_name_at >= 0) {  /* unique name per run: a mutation may make a module permanent */
+		static const char d[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+		unsigned int c = sf_ctr++;
+
+		b[sf_name_at] = d[c % 36];
+		b[sf_name_at + 1] = d[c / 36 % 36];
+		b[sf_name_at + 2] = d[c / 1296 % 36];
+	}
+	r = load(b, len, "time_secs=1", err);
+
+	if (r > -600 && r <= 0)
+		sf_results[-r]++;
+	if (r == 0) {
+		struct module *first = NULL;
+
+		(*loaded)++;
+		for_each_module(newest_cb, &first);
+		if (first)
+			delete_module(first->name);
+	}
+	return r;
+}
+
+/* Boundary values in every ELF header, section header, symbol and relocation field. */
+static void test_structured_fuzz(void)
+{
+	static const char *mods[] = { "softLockup", "test_lockup" };
+	static const u64 vals[] = { 0, 1, 7, 0x40, 0xfff0, 0x7fffffff, 0x80000000ULL, 0xffffffffULL, ~0ULL, 0x8000000000000000ULL };
+	unsigned int m, v;
+	int loaded = 0, runs = 0, base = nmodules(), allocs = live_allocs;
+
+	for (m = 0; m < 2; m++) {
+		size_t len;
+		unsigned char *img = ko(mods[m], &len), *b = malloc(len);
+		Ehdr *h = (Ehdr *)img;
+		Shdr *sh = (Shdr *)(img + h->e_shoff);
+		unsigned int i, f;
+
+		/* a fresh name: the random fuzz may have left a permanent copy of the module behind */
+		{
+			char tag[64];
+			unsigned char *p;
+
+			snprintf(tag, sizeof(tag), "name=%s", mods[m]);
+			p = memmem(img, len, tag, strlen(tag));
+			CHECK(p != NULL, "name in %s", mods[m]);
+			sf_name_at = p ? (long)(p - img) + (long)strlen(tag) - 3 : -1;
+			memcpy(b, img, len);
+			CHECK(structured_load(b, len, &loaded) == 0, "renamed %s loads", mods[m]);
+		}
+		/* ELF header: every 2/4/8-byte field */
+		for (f = 16; f < 64; f += 2)
+			for (v = 0; v < 10; v++) {
+				memcpy(b, img, len);
+				memcpy(b + f, &vals[v], f >= 24 && f < 48 && (f - 24) % 8 == 0 ? 8 : 2);
+				structured_load(b, len, &loaded);
+				runs++;
+			}
+		/* section headers: each field of each section */
+		for (i = 0; i < h->e_shnum; i++) {
+			static const unsigned char off[] = { 0, 4, 8, 16, 24, 32, 40, 44, 48, 56 };
+			static const unsigned char sz[] = { 4, 4, 8, 8, 8, 8, 4, 4, 8, 8 };
+
+			for (f = 0; f < sizeof(off); f++)
+				for (v = 0; v < 10; v++) {
+					memcpy(b, img, len);
+					memcpy(b + h->e_shoff + i * sizeof(Shdr) + off[f], &vals[v], sz[f]);
+					structured_load(b, len, &loaded);
+					runs++;
+				}
+		}
+		/* symbols and relocations: every field of every entry */
+		for (i = 1; i < h->e_shnum; i++) {
+			u64 e, n;
+
+			if (sh[i].sh_type != 2 && sh[i].sh_type != 4)
+				continue;
+			n = sh[i].sh_size / sh[i].sh_entsize;
+			for (e = 0; e < n; e++) {
+				unsigned int nf = sh[i].sh_type == 2 ? 6 : 4;
+				static const unsigned char soff[] = { 0, 4, 5, 6, 8, 16 }, ssz[] = { 4, 1, 1, 2, 8, 8 };
+				static const unsigned char roff[] = { 0, 8, 12, 16 }, rsz[] = { 8, 4, 4, 8 };
+
+				for (f = 0; f < nf; f++)
+					for (v = 0; v < 10; v++) {
+						u64 at = sh[i].sh_offset + e * sh[i].sh_entsize;
+
+						memcpy(b, img, len);
+						if (sh[i].sh_type == 2)
+							memcpy(b + at + soff[f], &vals[v], ssz[f]);
+						else
+							memcpy(b + at + roff[f], &vals[v], rsz[f]);
+						structured_load(b, len, &loaded);
+						runs++;
+					}
+			}
+		}
+		free(b);
+		free(img);
+	}
+	printf("structured fuzz: %d runs, %d loaded (harmless); results:", runs, loaded);
+	for (v = 0; v < 600; v++)
+		if (sf_results[v])
+			printf(" -%u:%d", v, sf_results[v]);
+	printf("\n");
+	sf_name_at = -1;
+	CHECK(loaded > runs / 20, "a fair share of harmless mutations loaded (%d of %d)", loaded, runs);
+	(void)base;
+	(void)allocs;
+}
+
 static void test_fuzz(void)
 {
 	static const char *mods[] = { "softLockup", "test_lockup", "oops" };
@@ -809,6 +923,7 @@ int main(int argc, char **argv)
 		free(u);
 	}
 	test_fuzz();
+	test_structured_fuzz();
 
 	printf("%d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;
