@@ -119,8 +119,15 @@ final class BootCommand implements Callable<Integer> {
         env.err().println("emu: cannot boot: " + Main.oneLine(e.getMessage()));
         return ExitStatus.INTERNAL;
       }
-      o = session != null ? session.run(machine)
-          : ScriptedRun.run(machine, console, s.timeoutNanos, env.in(), env.stdinIsFile(), env.err());
+      if (session != null) {
+        o = session.run(machine);
+      } else {
+        // SIGTERM/SIGINT: what the guest printed in the current chunk still reaches stdout
+        Thread flush = new Thread(console::flush, "emu-flush-console");
+        Runtime.getRuntime().addShutdownHook(flush);
+        o = ScriptedRun.run(machine, console, s.timeoutNanos, env.in(), env.stdinIsFile(), env.err());
+        Runtime.getRuntime().removeShutdownHook(flush);
+      }
     } finally {
       if (session != null) {
         session.close();

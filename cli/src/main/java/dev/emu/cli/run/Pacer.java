@@ -65,6 +65,7 @@ public final class Pacer {
       return true;
     }
     String cpus = m.infoCpus();
-    return cpus != null && !RUNNING.matcher(cpus).find();
+    // symbols are shown as <name+0x12>: drop them so that a function called "running" is not a state
+    return cpus != null && !RUNNING.matcher(cpus.replaceAll("<[^>\\n]*>", "")).find();
   }
 }

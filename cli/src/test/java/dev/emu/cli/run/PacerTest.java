@@ -86,6 +86,10 @@ class PacerTest {
   void wordRunningInASymbol_isNotAState() {
     m.state = "halted RIP=ffffffff81001000 (wake_up_running)";
     assertThat(Pacer.wasIdle(m.machine, TIME)).isTrue();
+    m.state = "halted rip=0xffffffff8011ceb2 <running+0x2>";
+    assertThat(Pacer.wasIdle(m.machine, TIME)).isTrue();
+    m.state = "rip=0xffffffff8011ceb2 <native_safe_halt+0x2> (running)";
+    assertThat(Pacer.wasIdle(m.machine, TIME)).isFalse();
     m.state = "running";
     assertThat(Pacer.wasIdle(m.machine, TIME)).isFalse();
     assertThat(Pacer.wasIdle(m.machine, new RunResult(RunResult.Kind.IDLE, 0, ""))).isTrue();
