@@ -195,8 +195,8 @@ class FastForwardExactnessTest {
 
   @Test
   void speed_jmpSelf_guestCyclesPerWallSecond() {
-    long offCycles = 100_000_000L;
-    long onCycles = 20_000_000_000L;
+    long offCycles = 40_000_000L;
+    long onCycles = 4_000_000_000L;
     double offRate = rate(false, offCycles);
     double onRate = rate(true, onCycles);
     System.out.printf("fast-forward speed on jmp . (quantum 20000): off %.3g cycles/s, on %.3g"
