@@ -29,6 +29,9 @@ final class Core extends TwoByteOps {
     }
   }
 
+  /** [fast-forward] Spin-loop detector (docs/fast-forward.md). */
+  final SpinDetector ff = new SpinDetector(this);
+
   Core(int index, PhysicalMemory memory, CpuHost host, CpuModel model) {
     super(index, memory, host, model);
   }
@@ -39,6 +42,7 @@ final class Core extends TwoByteOps {
   void run(long cycleLimit) {
     runLimit = cycleLimit;
     stopRequested = false;
+    ff.reset(); // [fast-forward] memory may have changed since the last slice
     processInitSipi();
     if (halted && !tryWake()) {
       return;
@@ -116,6 +120,7 @@ final class Core extends TwoByteOps {
   /** Executes one instruction (or delivers the fault it raises) and does the accounting. */
   void executeOne() {
     long start = cycles;
+    long at = rip; // [fast-forward]
     try {
       step();
       rip = ip;
@@ -129,6 +134,10 @@ final class Core extends TwoByteOps {
     }
     if (retired >= instructionLimit || cycles - idleCycles >= unhaltedLimit) {
       counterLimit();
+    }
+    // [fast-forward] short backward transfer (loop head?) or recording an iteration
+    if (Long.compareUnsigned(at - rip, SpinDetector.MAX_SPAN + 1) < 0 || ff.recording) {
+      ff.afterInstruction(at);
     }
     assert cycles > start;
   }

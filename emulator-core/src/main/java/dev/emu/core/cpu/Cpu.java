@@ -367,6 +367,32 @@ public final class Cpu {
     return c.lastError;
   }
 
+  // ---- Fast-forward of state-invariant spin loops (docs/fast-forward.md) ------------------------
+
+  /** Turns exact spin-loop fast-forward on (the default) or off. Guest-visible results are equal. */
+  public void setFastForward(boolean on) {
+    c.ff.setEnabled(on);
+  }
+
+  public boolean fastForward() {
+    return c.ff.enabled;
+  }
+
+  /** Cycles accounted without interpreting them (spin iterations skipped), since construction. */
+  public long skippedCycles() {
+    return c.ff.skippedCycles;
+  }
+
+  /** Instructions retired without interpreting them, since construction. */
+  public long skippedInstructions() {
+    return c.ff.skippedInstructions;
+  }
+
+  /** Number of fast-forwards (each skipped one or more whole loop iterations). */
+  public long fastForwards() {
+    return c.ff.skips;
+  }
+
   /** QEMU-monitor style multi-line register dump ("info registers"). */
   public String describeRegisters() {
     return RegisterDump.format(c);
