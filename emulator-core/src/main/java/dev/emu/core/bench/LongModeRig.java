@@ -14,10 +14,13 @@ import dev.emu.core.mem.PhysicalMemory;
  * <pre>
  *   0x1000 PML4, 0x2000 PDPT, 0x3000 PD: 0..1 GiB identity-mapped with 2 MiB pages (RWX)
  *   0x4000 GDT: 0x08 = 64-bit code, 0x10 = data; 0x4100 GDTR, 0x4110 IDTR
+ *   0x4200 GDT for 32-bit protected mode: 0x08 = 32-bit code, 0x10 = data
  *   0x5000 IDT: 256 interrupt gates, vector v -> HANDLERS + 8*v
  *   0x6000 handlers: "hlt; jmp hlt" each, so a fault ends the run with RIP = HANDLERS + 8*v + 1
+ *   0x6800 IDT for 32-bit protected mode: 256 32-bit interrupt gates to the same handlers
  *   0x7000 boot stub, 0x7800 context (RAX..R15 by index, RFLAGS at +128, RIP at +136, RSP at +32)
- *   0x8000..0xFFFF default stack
+ *   0x8000 page table for {@link #unmapPage} (one 2 MiB region split into 4 KiB pages)
+ *   0x9000..0xFFFF default stack
  * </pre>
  * Everything below {@link #SYSTEM_END} belongs to the rig; guests use memory above it.
  */
@@ -31,6 +34,9 @@ public final class LongModeRig {
   public static final long STUB = 0x7000;
   public static final long LONG_ENTRY = 0x7100;
   public static final long CONTEXT = 0x7800;
+  public static final long SPLIT_PT = 0x8000;
+  public static final long GDT32 = 0x4200;
+  public static final long IDT32 = 0x6800;
   public static final long DEFAULT_STACK = 0x10000;
   public static final long SYSTEM_END = 0x10000;
   public static final int CODE_SELECTOR = 0x08;
@@ -50,7 +56,35 @@ public final class LongModeRig {
 
   /** Rewrites page tables, GDT, IDT, handlers and stub (after a guest may have scribbled on them). */
   public void restoreSystemArea() {
-    memory.load(0, systemImage, 0, (int) CONTEXT);
+    memory.load(0, systemImage, 0, systemImage.length);
+  }
+
+  /**
+   * Makes the 4 KiB page at {@code addr} not present: its 2 MiB region is remapped through a 4 KiB
+   * page table at {@link #SPLIT_PT} (only one region can be split). Takes effect at the next start.
+   */
+  public void unmapPage(long addr) {
+    int pde = 0x3000 + 8 * (int) (addr >>> 21);
+    long regionBase = addr & ~0x1f_ffffL;
+    long current = getLong(systemImage, pde);
+    if ((current & 0x80) != 0) {
+      for (int i = 0; i < 512; i++) {
+        putLong(systemImage, (int) SPLIT_PT + 8 * i, (regionBase + ((long) i << 12)) | 0x3);
+      }
+      putLong(systemImage, pde, SPLIT_PT | 0x3);
+    } else if ((current & ~0xfffL) != SPLIT_PT) {
+      throw new IllegalStateException("another 2 MiB region is already split");
+    }
+    putLong(systemImage, (int) SPLIT_PT + 8 * (int) ((addr >>> 12) & 511), 0);
+    restoreSystemArea();
+  }
+
+  static long getLong(byte[] a, int off) {
+    long v = 0;
+    for (int i = 7; i >= 0; i--) {
+      v = v << 8 | (a[off + i] & 0xff);
+    }
+    return v;
   }
 
   /**
@@ -67,6 +101,22 @@ public final class LongModeRig {
     cpu.setReg(4, rsp);
     cpu.setRflags(rflags | 2);
     cpu.setRip(rip);
+  }
+
+  /**
+   * Puts {@code cpu} in 32-bit protected mode without paging ({@link Cpu#enterPvh}: flat CS/DS/ES/SS)
+   * with a 32-bit GDT and IDT whose handlers halt, at {@code eip} with the given registers.
+   */
+  public void startProtected32(Cpu cpu, long eip, long esp, long[] regs, long eflags) {
+    cpu.enterPvh(eip, 0);
+    cpu.setGdt(GDT32, 23);
+    cpu.setIdt(IDT32, 256 * 8 - 1);
+    for (int r = 0; r < 8; r++) {
+      cpu.setReg(r, regs == null ? 0 : regs[r] & 0xffff_ffffL);
+    }
+    cpu.setReg(4, esp & 0xffff_ffffL);
+    cpu.setRflags(eflags | 2);
+    cpu.setRip(eip);
   }
 
   /**
@@ -113,13 +163,15 @@ public final class LongModeRig {
   }
 
   private static byte[] buildSystemImage() {
-    byte[] m = new byte[(int) CONTEXT];
+    byte[] m = new byte[(int) SPLIT_PT + PhysicalMemory.PAGE_SIZE];
     // Page tables: PML4[0] -> PDPT, PDPT[0] -> PD, PD[i] = i * 2 MiB | PS | RW | P.
     putLong(m, (int) PML4, 0x2000 | 0x3);
     putLong(m, 0x2000, 0x3000 | 0x3);
     for (int i = 0; i < 512; i++) {
       putLong(m, 0x3000 + 8 * i, ((long) i << 21) | 0x83);
     }
+    putLong(m, (int) GDT32 + 8, 0x00cf9a000000ffffL); // 32-bit code, 4 GiB
+    putLong(m, (int) GDT32 + 16, 0x00cf92000000ffffL); // data, 4 GiB
     putLong(m, (int) GDT + 8, 0x00af9a000000ffffL); // 64-bit code, DPL0
     putLong(m, (int) GDT + 16, 0x00cf92000000ffffL); // data, 4 GiB
     putShort(m, (int) GDTR, 23);
@@ -134,6 +186,11 @@ public final class LongModeRig {
       m[g + 5] = (byte) 0x8e; // present, DPL0, 64-bit interrupt gate
       putShort(m, g + 6, (int) (h >>> 16));
       putLong(m, g + 8, h >>> 32);
+      int g32 = (int) IDT32 + 8 * v;
+      putShort(m, g32, (int) h);
+      putShort(m, g32 + 2, CODE_SELECTOR);
+      m[g32 + 5] = (byte) 0x8e; // present, DPL0, 32-bit interrupt gate
+      putShort(m, g32 + 6, (int) (h >>> 16));
       m[(int) h] = (byte) 0xf4; // hlt
       m[(int) h + 1] = (byte) 0xeb; // jmp back to hlt
       m[(int) h + 2] = (byte) 0xfd;

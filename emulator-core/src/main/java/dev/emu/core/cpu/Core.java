@@ -73,6 +73,41 @@ final class Core extends TwoByteOps {
       if (halted) {
         return;
       }
+      if (spinInstrs != 0) {
+        fastForwardSpin();
+      }
+    }
+  }
+
+  /**
+   * Exact fast-forward of an idle loop just closed by a branch (Decoder.checkSpin). Overview:
+   * while this CPU runs, nothing outside it changes (devices act between slices or through the
+   * CPU's own host calls, which an idle loop makes none of), so if no event is deliverable now,
+   * none becomes deliverable until the run limit or a counter limit. Whole iterations are
+   * skipped, adding exactly the cycles and retired instructions they would have, stopping
+   * short of every limit; the remaining iterations execute normally, so run() still returns
+   * and counterLimitReached() is still called at the exact boundary.
+   */
+  private void fastForwardSpin() {
+    int perInstrs = spinInstrs;
+    long per = spinExtra + cost;
+    spinInstrs = 0;
+    if (stopRequested || interruptShadow || initPending || sipiPending
+        || (nmiLatched && !nmiBlocked)
+        || ((eflags & IF) != 0 && host.interruptPending())) {
+      return;
+    }
+    long n = (runLimit - cycles - 1) / per;
+    if (unhaltedLimit != Long.MAX_VALUE) {
+      n = Math.min(n, (unhaltedLimit - (cycles - idleCycles) - 1) / per);
+    }
+    if (instructionLimit != Long.MAX_VALUE) {
+      n = Math.min(n, (instructionLimit - retired - 1) / perInstrs);
+    }
+    if (n > 0) {
+      cycles += n * per;
+      retired += n * perInstrs;
+      skippedInstructions += n * perInstrs;
     }
   }
 
@@ -200,6 +235,7 @@ final class Core extends TwoByteOps {
 
   void step() {
     ip = rip;
+    beginFetch();
     cost = CycleTable.BASE;
     retire = true;
     pfxOpsize = false;
@@ -256,6 +292,7 @@ final class Core extends TwoByteOps {
             if (isLegacyPrefix(b)) { // REX not directly before the opcode is ignored
               rex = 0;
               ip--;
+              beginFetch();
               break;
             }
           }
@@ -290,8 +327,12 @@ final class Core extends TwoByteOps {
 
   private int peekByte() {
     long save = ip;
+    int savePos = fpos;
+    int saveEnd = fend;
     int v = fetch8();
     ip = save;
+    fpos = savePos;
+    fend = saveEnd;
     return v;
   }
 
@@ -398,6 +439,7 @@ final class Core extends TwoByteOps {
         long rel = (byte) fetch8(); // jcc rel8
         if (cond(b & 15)) {
           jumpTo(ip + rel);
+          checkSpin(ip);
         }
         break;
       }
@@ -711,6 +753,7 @@ final class Core extends TwoByteOps {
       case 0xe9: { // jmp rel
         long rel = mode64 || osz == 4 ? fetch32() : (short) fetch16();
         jumpTo(ip + rel);
+        checkSpin(ip);
         break;
       }
       case 0xea: // jmp far ptr
@@ -719,6 +762,7 @@ final class Core extends TwoByteOps {
       case 0xeb: // jmp rel8
         long rel8 = (byte) fetch8();
         jumpTo(ip + rel8);
+        checkSpin(ip);
         break;
       case 0xf1: // int1 / icebp
         raise(VEC_DB, false, 0, ip, false);

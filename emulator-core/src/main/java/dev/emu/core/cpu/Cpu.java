@@ -326,6 +326,25 @@ public final class Cpu {
     return c.shutdown;
   }
 
+  /**
+   * Exact skipping of provably idle spin loops ({@code jmp .}, a jcc to itself, {@code pause;
+   * jmp back}): the skipped iterations are accounted in cycles and retired instructions exactly
+   * as if executed, and every limit still fires at its exact boundary. On by default
+   * (MachineConfig.fastForward); off interprets every iteration.
+   */
+  public void setFastForward(boolean enabled) {
+    c.fastForward = enabled;
+  }
+
+  public boolean fastForward() {
+    return c.fastForward;
+  }
+
+  /** Instructions accounted by fast-forward rather than interpreted (diagnostics, monitor). */
+  public long skippedInstructions() {
+    return c.skippedInstructions;
+  }
+
   /** Total CPUs of the machine, for CPUID topology leaves (default 1). */
   public void setCpuCount(int n) {
     c.cpuCount = Math.max(1, n);

@@ -72,6 +72,8 @@ abstract class Mmu extends CpuState {
     Arrays.fill(tlbW, -1L);
     Arrays.fill(tlbX, -1L);
     fetchVpn = -1;
+    fpos = 0;
+    fend = 0;
     tlbCpl = cpl;
   }
 
@@ -84,6 +86,8 @@ abstract class Mmu extends CpuState {
       tlbX[i] = -1;
     }
     fetchVpn = -1;
+    fpos = 0;
+    fend = 0;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -112,10 +116,15 @@ abstract class Mmu extends CpuState {
       long vpn = lin >>> 12;
       int i = (int) vpn & TLB_MASK;
       int page = (int) (pa & ~0xfffL);
-      if (tlbPa[i] != page || (tlbR[i] != vpn && tlbR[i] != -1)) {
+      // All three tags of a slot share tlbPa: drop any that belong to another page.
+      if (tlbPa[i] != page || (tlbR[i] != vpn && tlbR[i] != -1)
+          || (tlbW[i] != vpn && tlbW[i] != -1) || (tlbX[i] != vpn && tlbX[i] != -1)) {
         tlbR[i] = -1;
         tlbW[i] = -1;
         tlbX[i] = -1;
+        if ((fetchVpn & TLB_MASK) == i) {
+          fetchVpn = -1;
+        }
       }
       tlbPa[i] = page;
       if (access == ACC_EXEC) {
@@ -502,31 +511,50 @@ abstract class Mmu extends CpuState {
   // ---------------------------------------------------------------------------------------------
   // Instruction fetch
 
-  final int fetch8() {
-    long lin = fetchBase + ip++;
+  /**
+   * Fetch window: RAM indices [fpos, fend) hold the next instruction bytes of the current code
+   * page. Set up by {@link #beginFetch()} at each instruction start; ip advances in step.
+   */
+  int fpos;
+  int fend;
+
+  /** Opens the fetch window at the instruction starting at ip. */
+  final void beginFetch() {
+    long lin = fetchBase + ip;
     if ((lin >>> 12) == fetchVpn) {
-      return ram[fetchPa + ((int) lin & 0xfff)] & 0xff;
+      fpos = fetchPa + ((int) lin & 0xfff);
+      fend = fetchPa + 0x1000;
+    } else {
+      fpos = 0;
+      fend = 0;
     }
-    return fetchSlow(lin);
+  }
+
+  final int fetch8() {
+    ip++;
+    if (fpos < fend) {
+      return ram[fpos++] & 0xff;
+    }
+    return fetchSlow(fetchBase + ip - 1);
   }
 
   final int fetch16() {
-    long lin = fetchBase + ip;
-    int off = (int) lin & 0xfff;
-    if ((lin >>> 12) == fetchVpn && off <= 0xffe) {
+    if (fpos + 2 <= fend) {
+      int v = (short) SHORT.get(ram, fpos) & 0xffff;
+      fpos += 2;
       ip += 2;
-      return (short) SHORT.get(ram, fetchPa + off) & 0xffff;
+      return v;
     }
     int lo = fetch8();
     return lo | fetch8() << 8;
   }
 
   final int fetch32() {
-    long lin = fetchBase + ip;
-    int off = (int) lin & 0xfff;
-    if ((lin >>> 12) == fetchVpn && off <= 0xffc) {
+    if (fpos + 4 <= fend) {
+      int v = (int) INT.get(ram, fpos);
+      fpos += 4;
       ip += 4;
-      return (int) INT.get(ram, fetchPa + off);
+      return v;
     }
     int lo = fetch16();
     return lo | fetch16() << 16;
@@ -546,15 +574,21 @@ abstract class Mmu extends CpuState {
     if (tlbX[i] == vpn && tlbCpl == cpl) {
       fetchVpn = vpn;
       fetchPa = tlbPa[i];
-      return ram[fetchPa + ((int) lin & 0xfff)] & 0xff;
+      fpos = fetchPa + ((int) lin & 0xfff) + 1;
+      fend = fetchPa + 0x1000;
+      return ram[fpos - 1] & 0xff;
     }
     long pa = translate(lin, ACC_EXEC);
     if (isRam(pa, 1)) {
       fetchVpn = lin >>> 12;
       fetchPa = (int) (pa & ~0xfffL);
+      fpos = (int) pa + 1;
+      fend = fetchPa + 0x1000;
       return ram[(int) pa] & 0xff;
     }
     fetchVpn = -1;
+    fpos = 0;
+    fend = 0;
     return (int) host.mmioRead(pa, 1) & 0xff;
   }
 }

@@ -68,6 +68,8 @@ abstract class SystemOps extends Alu {
     code32 = mode64 || (protectedMode && (segAttr[CS] & ATTR_DB) != 0);
     fetchBase = mode64 ? 0 : segBase[CS];
     fetchVpn = -1;
+    fpos = 0;
+    fend = 0;
   }
 
   /** Stack pointer width in bytes: 8 in 64-bit mode, else SS.B. */

@@ -253,6 +253,7 @@ abstract class TwoByteOps extends Decoder {
           long rel = osz == 2 && !mode64 ? (short) fetch16() : fetch32();
           if (cond(b & 15)) {
             jumpTo(ip + rel);
+            checkSpin(ip);
           }
         } else if (b >= 0x90 && b <= 0x9f) { // setcc Eb
           modrm(0);
@@ -340,6 +341,7 @@ abstract class TwoByteOps extends Decoder {
     long save = ip;
     int m = fetch8();
     ip = save;
+    beginFetch();
     if ((m >>> 6) == 3) {
       switch (m) {
         case 0xf8: // swapgs
@@ -449,6 +451,7 @@ abstract class TwoByteOps extends Decoder {
       throw ud();
     }
     ip = save;
+    beginFetch();
     modrm(0);
     if ((reg & 7) == 7 && !pfxOpsize) { // clflush
       read8(ea);
@@ -550,7 +553,7 @@ abstract class TwoByteOps extends Decoder {
         v = cr4;
         break;
       case 8:
-        v = (host.readTpr() >>> 4) & 0xf;
+        v = host.readTpr() & 0xf; // CR8 = TPR[7:4]
         break;
       default:
         throw ud();
@@ -585,7 +588,7 @@ abstract class TwoByteOps extends Decoder {
         if ((v & ~0xfL) != 0) {
           throw gp0();
         }
-        host.writeTpr((int) v << 4);
+        host.writeTpr((int) v);
         break;
       default:
         throw ud();

@@ -186,10 +186,10 @@ class ExceptionTest {
   @Test
   void cr8_mapsToHostTpr() {
     CpuRig r = new CpuRig();
-    r.host.tpr = 0x30;
+    r.host.tpr = 3; // CR8 values (TPR[7:4])
     r.run("440f20c0b905000000440f22c1f4"); // mov %cr8,%rax; mov $5,%ecx; mov %rcx,%cr8; hlt
     assertThat(r.reg(0)).isEqualTo(3);
-    assertThat(r.host.tpr).isEqualTo(0x50);
+    assertThat(r.host.tpr).isEqualTo(5);
   }
 
   @Test

@@ -7,6 +7,12 @@ final class DiffResult {
   final long rflags;
   final long[] regs;
   final byte[] window;
+  /** FNV-1a of the whole scratch region after the instruction (0 if unknown). */
+  long scratchHash;
+  /** For faults: error code (-1 if the vector has none or it is unknown), CR2, RIP in the frame. */
+  long errorCode = -1;
+  long cr2;
+  long faultRip = -1;
 
   private DiffResult(boolean fault, int vector, long rflags, long[] regs, byte[] window) {
     this.fault = fault;
@@ -20,6 +26,19 @@ final class DiffResult {
     return new DiffResult(true, vector, 0, null, null);
   }
 
+  static DiffResult fault(int vector, long errorCode, long cr2, long rip, long rflags, long[] regs) {
+    DiffResult r = new DiffResult(true, vector, rflags, regs, null);
+    r.errorCode = hasErrorCode(vector) ? errorCode : -1;
+    r.cr2 = cr2;
+    r.faultRip = rip;
+    return r;
+  }
+
+  /** SDM Vol. 3 Table 6-1: #DF #TS #NP #SS #GP #PF #AC push an error code. */
+  static boolean hasErrorCode(int vector) {
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
+  }
+
   static DiffResult state(long rflags, long[] regs, byte[] window) {
     return new DiffResult(false, -1, rflags, regs.clone(), window.clone());
   }
@@ -28,9 +47,19 @@ final class DiffResult {
   static DiffResult parse(String line, DiffCase c) {
     String[] f = line.trim().split(" ");
     if (f[0].equals("FAULT")) {
-      return fault(Integer.parseInt(f[1]));
+      int vector = Integer.parseInt(f[1]);
+      if (f.length >= 24) {
+        vector = Integer.parseInt(f[3], 16); // the kernel's trapno: the exact hardware vector
+        long[] regs = new long[16];
+        for (int r = 0; r < 16; r++) {
+          regs[r] = Long.parseUnsignedLong(f[8 + r], 16);
+        }
+        return fault(vector, Long.parseUnsignedLong(f[4], 16), Long.parseUnsignedLong(f[5], 16),
+            Long.parseUnsignedLong(f[6], 16), Long.parseUnsignedLong(f[7], 16), regs);
+      }
+      return fault(vector);
     }
-    if (!f[0].equals("OK") || f.length != 19) {
+    if (!f[0].equals("OK") || f.length != 20) {
       throw new IllegalStateException("helper said: " + line + " for " + c.describe());
     }
     long flags = Long.parseUnsignedLong(f[1], 16);
@@ -45,7 +74,46 @@ final class DiffResult {
         w[Integer.parseInt(ch.substring(0, eq), 16)] = (byte) Integer.parseInt(ch.substring(eq + 1), 16);
       }
     }
-    return new DiffResult(false, -1, flags, regs, w);
+    DiffResult r = new DiffResult(false, -1, flags, regs, w);
+    r.scratchHash = Long.parseUnsignedLong(f[19], 16);
+    return r;
+  }
+
+  /**
+   * Same vector: compares the frame's RIP, the error code, for #PF CR2, and the registers and
+   * status flags at the fault (all but RSP, which holds the frame in emu and the signal stack on
+   * the host): a faulting instruction must leave them as before it (or, for REP string
+   * instructions, as after the last completed iteration). The host runs at CPL 3 and emu at
+   * CPL 0, so the #PF error code's U/S bit (bit 2) is masked.
+   */
+  private static String compareFaults(DiffCase c, DiffResult expected, DiffResult actual) {
+    StringBuilder sb = new StringBuilder();
+    long regMask = c.mode32 ? 0xffff_ffffL : -1L;
+    if (expected.regs != null && actual.regs != null) {
+      for (int r = 0; r < (c.mode32 ? 8 : 16); r++) {
+        if (r != DiffEnv.RSP && ((expected.regs[r] ^ actual.regs[r]) & regMask) != 0) {
+          sb.append(String.format("%s at fault: host %016x emu %016x; ", DiffEnv.REG_NAMES[r], expected.regs[r],
+              actual.regs[r]));
+        }
+      }
+      long diff = (expected.rflags ^ actual.rflags) & (DiffEnv.STATUS | DiffEnv.DF);
+      if (diff != 0) {
+        sb.append("flags at fault differ in ").append(DiffEnv.flagNames(diff)).append("; ");
+      }
+    }
+    if (expected.faultRip >= 0 && actual.faultRip >= 0 && expected.faultRip != actual.faultRip) {
+      sb.append(String.format("#%d frame RIP: host %x emu %x; ", expected.vector, expected.faultRip, actual.faultRip));
+    }
+    if (expected.errorCode >= 0 && actual.errorCode >= 0) {
+      long mask = expected.vector == 14 ? ~4L : ~0L;
+      if (((expected.errorCode ^ actual.errorCode) & mask) != 0) {
+        sb.append(String.format("#%d error code: host %x emu %x; ", expected.vector, expected.errorCode, actual.errorCode));
+      }
+    }
+    if (expected.vector == 14 && expected.faultRip >= 0 && expected.cr2 != actual.cr2) {
+      sb.append(String.format("#PF CR2: host %x emu %x; ", expected.cr2, actual.cr2));
+    }
+    return sb.length() == 0 ? null : sb.toString();
   }
 
   /**
@@ -54,18 +122,19 @@ final class DiffResult {
    */
   static String compare(DiffCase c, DiffResult expected, DiffResult actual) {
     if (expected.fault || actual.fault) {
-      if (expected.fault && actual.fault && expected.vector == actual.vector) {
-        return null;
+      if (!expected.fault || !actual.fault || expected.vector != actual.vector) {
+        return "fault: host " + (expected.fault ? "#" + expected.vector : "none")
+            + ", emu " + (actual.fault ? "#" + actual.vector : "none");
       }
-      return "fault: host " + (expected.fault ? "#" + expected.vector : "none")
-          + ", emu " + (actual.fault ? "#" + actual.vector : "none");
+      return compareFaults(c, expected, actual);
     }
     StringBuilder sb = new StringBuilder();
-    for (int r = 0; r < 16; r++) {
+    long regMask = c.mode32 ? 0xffff_ffffL : -1L; // 32-bit mode: EAX..EDI; upper halves undefined
+    for (int r = 0; r < (c.mode32 ? 8 : 16); r++) {
       if ((c.undefinedRegs & (1 << r)) != 0) {
         continue;
       }
-      if (expected.regs[r] != actual.regs[r]) {
+      if (((expected.regs[r] ^ actual.regs[r]) & regMask) != 0) {
         sb.append(String.format("%s: host %016x emu %016x; ", DiffEnv.REG_NAMES[r], expected.regs[r], actual.regs[r]));
       }
     }
@@ -82,6 +151,9 @@ final class DiffResult {
         if (expected.window[i] != actual.window[i]) {
           sb.append(String.format("mem[+%x]: host %02x emu %02x; ", i, expected.window[i] & 0xff, actual.window[i] & 0xff));
         }
+      }
+      if (expected.scratchHash != 0 && actual.scratchHash != 0 && expected.scratchHash != actual.scratchHash) {
+        sb.append("scratch region beyond the window differs (hash); ");
       }
     }
     return sb.length() == 0 ? null : sb.toString();

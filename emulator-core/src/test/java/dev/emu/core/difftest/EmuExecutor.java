@@ -20,6 +20,10 @@ final class EmuExecutor {
   final StandaloneHost host = new StandaloneHost();
   final Cpu cpu = new Cpu(0, memory, host, CpuModel.defaults());
   final LongModeRig rig = new LongModeRig(memory);
+
+  EmuExecutor() {
+    rig.unmapPage(DiffEnv.UNMAPPED_PAGE); // as on the host: only the scratch page itself is mapped
+  }
   /** Description of the last Java exception, if any. */
   String lastException;
 
@@ -30,13 +34,32 @@ final class EmuExecutor {
     image[code.length] = (byte) 0xf4; // hlt
     try {
       memory.load(DiffEnv.TEST_ADDR, image);
-      memory.load(DiffEnv.SCRATCH_BASE, c.initialWindow());
-      rig.start(cpu, DiffEnv.TEST_ADDR, c.regs[DiffEnv.RSP], c.regs, c.rflags | c.emuRflagsOr);
+      memory.load(DiffEnv.SCRATCH_BASE, c.initialScratch());
+      if (c.mode32) {
+        rig.startProtected32(cpu, DiffEnv.TEST_ADDR, c.regs[DiffEnv.RSP], c.regs, c.rflags | c.emuRflagsOr);
+      } else {
+        rig.start(cpu, DiffEnv.TEST_ADDR, c.regs[DiffEnv.RSP], c.regs, c.rflags | c.emuRflagsOr);
+      }
       if (!LongModeRig.runToHalt(cpu, 1_000_000)) {
         return DiffResult.fault(NO_HALT);
       }
       int vector = LongModeRig.faultVector(cpu);
       if (vector >= 0) {
+        // the handler halted at once: RSP points at the exception frame (error code first if any)
+        long rsp = cpu.reg(DiffEnv.RSP);
+        boolean err = DiffResult.hasErrorCode(vector);
+        int slot = c.mode32 ? 4 : 8; // 32-bit frame: [err] EIP CS EFLAGS; 64-bit: [err] RIP CS RFLAGS RSP SS
+        long ripAt = rsp + (err ? slot : 0);
+        if (ripAt >= 0 && ripAt + 3 * slot <= memory.size()) {
+          long[] regs = new long[16];
+          for (int r = 0; r < 16; r++) {
+            regs[r] = cpu.reg(r);
+          }
+          long errCode = err ? (c.mode32 ? memory.read32(rsp) & 0xffff_ffffL : memory.read64(rsp)) : -1;
+          long rip = c.mode32 ? memory.read32(ripAt) & 0xffff_ffffL : memory.read64(ripAt);
+          long flags = c.mode32 ? memory.read32(ripAt + 8) & 0xffff_ffffL : memory.read64(ripAt + 16);
+          return DiffResult.fault(vector, errCode, cpu.cr2(), rip, flags, regs);
+        }
         return DiffResult.fault(vector);
       }
       if (cpu.rip() != DiffEnv.TEST_ADDR + image.length) {
@@ -47,9 +70,11 @@ final class EmuExecutor {
       for (int r = 0; r < 16; r++) {
         regs[r] = cpu.reg(r);
       }
-      byte[] window = new byte[DiffEnv.WINDOW];
-      memory.copyOut(DiffEnv.SCRATCH_BASE, window, 0, window.length);
-      return DiffResult.state(cpu.rflags(), regs, window);
+      byte[] scratch = new byte[DiffEnv.SCRATCH_SIZE];
+      memory.copyOut(DiffEnv.SCRATCH_BASE, scratch, 0, scratch.length);
+      DiffResult r = DiffResult.state(cpu.rflags(), regs, java.util.Arrays.copyOf(scratch, DiffEnv.WINDOW));
+      r.scratchHash = DiffEnv.fnv(scratch);
+      return r;
     } catch (RuntimeException e) {
       lastException = e.toString();
       return DiffResult.fault(JAVA_EXCEPTION);

@@ -45,7 +45,9 @@ class HostHarnessTest {
         raw("89c0", 0, 0, 0xdeadbeef_00000001L), // mov eax,eax zero-extends
         raw("90", 0, 0, 0xdeadbeef_00000001L), // nop: not xchg eax,eax (no zero-extension)
         raw("8803", 0, 0, 0x41, 3, DiffEnv.SCRATCH_BASE + 0x10), // mov [rbx],al
-        raw("50", 0, 0, 0x1122, 4, DiffEnv.SCRATCH_BASE + 0x100)); // push rax
+        raw("50", 0, 0, 0x1122, 4, DiffEnv.SCRATCH_BASE + 0x100), // push rax
+        // rep stosb with RDI 3 bytes before the unmapped page, RCX=10: #PF after 3 iterations
+        raw("f3aa", 0, 1, 10, 7, DiffEnv.UNMAPPED_PAGE - 3, 4, DiffEnv.SCRATCH_BASE + 0x100));
     List<DiffResult> r = host.run(cases);
     assertThat(r.get(0).regs[0]).isZero();
     assertThat(r.get(0).rflags & DiffEnv.STATUS).isEqualTo(DiffEnv.CF | DiffEnv.ZF | DiffEnv.PF | DiffEnv.AF);
@@ -60,19 +62,30 @@ class HostHarnessTest {
     assertThat(r.get(6).window[0x10]).isEqualTo((byte) 0x41);
     assertThat(r.get(7).regs[4]).isEqualTo(DiffEnv.SCRATCH_BASE + 0xf8);
     assertThat(r.get(7).window[0xf8]).isEqualTo((byte) 0x22);
+    DiffResult pf = r.get(8);
+    assertThat(pf.vector).isEqualTo(14);
+    assertThat(pf.cr2).isEqualTo(DiffEnv.UNMAPPED_PAGE);
+    assertThat(pf.errorCode & ~4L).isEqualTo(2); // write to a not-present page (U/S masked)
+    assertThat(pf.faultRip).isEqualTo(DiffEnv.TEST_ADDR);
+    assertThat(pf.regs[1]).isEqualTo(7); // RCX: 3 of 10 iterations done
+    assertThat(pf.regs[7]).isEqualTo(DiffEnv.UNMAPPED_PAGE);
   }
 
   @Test
-  void generatedCases_runOnHostDeterministically_andOnlyDivisionsFault() throws Exception {
-    List<DiffCase> cases = DiffCases.generate(CpuDiffTest.SEED, 3, DiffCases.Features.ALL);
+  void generatedCases_runOnHostDeterministically_andFaultOnlyWhereIntended() throws Exception {
+    List<DiffCase> cases = DiffCases.generate(CpuDiffTest.SEED, 3, DiffCases.Features.ALL, host.supportsCompat32());
     List<DiffResult> first = host.run(cases);
     List<DiffResult> second = host.run(cases);
     Map<String, Integer> faults = new TreeMap<>();
+    List<String> notUd = new ArrayList<>();
     List<String> unstable = new ArrayList<>();
     for (int i = 0; i < cases.size(); i++) {
       DiffCase c = cases.get(i);
       if (first.get(i).fault) {
         faults.merge(c.name, 1, Integer::sum);
+      }
+      if (c.name.startsWith("invalid") && (!first.get(i).fault || first.get(i).vector != 6)) {
+        notUd.add(c.name);
       }
       String d = DiffResult.compare(c, first.get(i), second.get(i));
       if (d != null || DiffResult.compare(c, second.get(i), first.get(i)) != null) {
@@ -81,7 +94,11 @@ class HostHarnessTest {
     }
     assertThat(cases.size()).isGreaterThan(2000);
     assertThat(unstable).isEmpty();
-    assertThat(faults.keySet()).allMatch(name -> name.startsWith("div") || name.startsWith("idiv"), "only DIV/IDIV fault");
+    assertThat(faults.keySet()).allMatch(name -> name.startsWith("div") || name.startsWith("idiv")
+        || name.startsWith("invalid") || name.startsWith("prefixes") || name.startsWith("bad address")
+        || name.startsWith("page fault") || name.equals("int3") || name.startsWith("into"),
+        "only DIV/IDIV and the deliberate fault templates fault");
+    assertThat(notUd).as("opcodes listed as invalid that the host does not reject with #UD").isEmpty();
   }
 
   @Test
