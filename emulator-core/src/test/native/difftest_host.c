@@ -9,7 +9,8 @@
  *   - scratch region of SCRATCH_SIZE bytes at SCRATCH_BASE, all filled from a splitmix64 stream
  *     (seed given per case); its first WINDOW bytes are then patched with the case's explicit
  *     bytes and compared byte by byte, the whole region by an FNV-1a hash; the page after it is
- *     unmapped;
+ *     unmapped; the region is executable (page-crossing instruction fetch cases) and patches may
+ *     address all of it;
  *   - all 16 GPRs from the case, RSP included (it normally points into the scratch window so that
  *     PUSH/POP/CALL/RET are comparable; the epilogue touches no stack before saving it); RFLAGS
  *     from the case (only CF PF AF ZF SF DF OF may be set: TF/AC/IF cannot be set safely from
@@ -23,7 +24,8 @@
  *   out: "OK <rflags> <r0> ... <r15> <changes> <hash>"   changes: "-" or comma-separated
  *        "<off>=<byte>" (bytes of the window that differ from their initial value, offsets
  *        ascending, hex); hash: FNV-1a 64 of the whole scratch region
- *        "FAULT <vector> <signal> <trapno> <error code> <cr2> <rip> <rflags> <r0>..<r15>"
+ *        "FAULT <vector> <signal> <trapno> <error code> <cr2> <rip> <rflags> <r0>..<r15> <changes>
+ *        <hash>"
  *        (state at the fault, from the kernel's sigcontext)   vector from the signal:
  *        0 #DE (SIGFPE), 6 #UD (SIGILL), 13 #GP (SIGSEGV with SI_KERNEL), 14 #PF (other
  *        SIGSEGV), 12 #SS (SIGBUS), 3 #BP (SIGTRAP); the rest from the kernel's sigcontext
@@ -187,7 +189,7 @@ apply_patches(char *s, unsigned char *win)
     unsigned long off = strtoul(tok, NULL, 16);
     unsigned char buf[WINDOW];
     int n = parse_bytes(eq + 1, buf, WINDOW);
-    if (n < 0 || off + (unsigned long)n > WINDOW) {
+    if (n < 0 || off + (unsigned long)n > SCRATCH_SIZE) {
       return -1;
     }
     memcpy(win + off, buf, (size_t)n);
@@ -214,6 +216,8 @@ signal_vector(int sig, int code)
     return 255;
   }
 }
+
+static void print_memory(const unsigned char *win, const unsigned char *init);
 
 static void
 run_case(char *line)
@@ -292,13 +296,20 @@ run_case(char *line)
     for (int r = 0; r < 16; r++) {
       printf(" %llx", (unsigned long long)fault_regs[r]);
     }
-    printf("\n");
+    print_memory(win, init);
     return;
   }
   printf("OK %llx", (unsigned long long)out[16]);
   for (int r = 0; r < 16; r++) {
     printf(" %llx", (unsigned long long)out[r]);
   }
+  print_memory(win, init);
+}
+
+/* " <window changes or -> <hash of the whole scratch region>\n" */
+static void
+print_memory(const unsigned char *win, const unsigned char *init)
+{
   int any = 0;
   for (int i = 0; i < WINDOW; i++) {
     if (win[i] != init[i]) {
@@ -327,7 +338,8 @@ int
 main(void)
 {
   map_fixed(CODE_BASE, CODE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
-  map_fixed(SCRATCH_BASE, SCRATCH_SIZE, PROT_READ | PROT_WRITE);
+  /* executable too: page-crossing fetch cases run code placed in the scratch region */
+  map_fixed(SCRATCH_BASE, SCRATCH_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
   map_fixed(CTX_BASE, 0x1000, PROT_READ | PROT_WRITE);
   /* make sure the page after the scratch page is free (then leave it unmapped) */
   map_fixed(SCRATCH_BASE + SCRATCH_SIZE, 0x1000, PROT_NONE);

@@ -15,6 +15,8 @@ import dev.emu.core.mem.PhysicalMemory;
  *   0x1000 PML4, 0x2000 PDPT, 0x3000 PD: 0..1 GiB identity-mapped with 2 MiB pages (RWX)
  *   0x4000 GDT: 0x08 = 64-bit code, 0x10 = data; 0x4100 GDTR, 0x4110 IDTR
  *   0x4200 GDT for 32-bit protected mode: 0x08 = 32-bit code, 0x10 = data
+ *   0x4300 64-bit TSS: IST1 = {@link #IST_STACK}; every 64-bit gate uses IST1, so exception frames
+ *          never land on the guest's own stack (the difftest compares memory at faults)
  *   0x5000 IDT: 256 interrupt gates, vector v -> HANDLERS + 8*v
  *   0x6000 handlers: "hlt; jmp hlt" each, so a fault ends the run with RIP = HANDLERS + 8*v + 1
  *   0x6800 IDT for 32-bit protected mode: 256 32-bit interrupt gates to the same handlers
@@ -36,6 +38,8 @@ public final class LongModeRig {
   public static final long CONTEXT = 0x7800;
   public static final long SPLIT_PT = 0x8000;
   public static final long GDT32 = 0x4200;
+  public static final long TSS = 0x4300;
+  public static final long IST_STACK = 0x4800;
   public static final long IDT32 = 0x6800;
   public static final long DEFAULT_STACK = 0x10000;
   public static final long SYSTEM_END = 0x10000;
@@ -95,6 +99,7 @@ public final class LongModeRig {
     cpu.enterLongModeFlat(PML4);
     cpu.setGdt(GDT, 23);
     cpu.setIdt(IDT, 256 * 16 - 1);
+    cpu.setTaskRegister(0x18, TSS, 103);
     for (int r = 0; r < 16; r++) {
       cpu.setReg(r, regs == null ? 0 : regs[r]);
     }
@@ -134,6 +139,7 @@ public final class LongModeRig {
     putLong(ctx, 136, rip);
     memory.load(CONTEXT, ctx);
     cpu.enterPvh(STUB, 0);
+    cpu.setTaskRegister(0x18, TSS, 103); // the stub does no LTR; the gates' IST1 needs the TSS
   }
 
   /** The exception vector if the CPU stopped in an IDT handler, else -1. */
@@ -174,6 +180,7 @@ public final class LongModeRig {
     putLong(m, (int) GDT32 + 16, 0x00cf92000000ffffL); // data, 4 GiB
     putLong(m, (int) GDT + 8, 0x00af9a000000ffffL); // 64-bit code, DPL0
     putLong(m, (int) GDT + 16, 0x00cf92000000ffffL); // data, 4 GiB
+    putLong(m, (int) TSS + 0x24, IST_STACK); // IST1
     putShort(m, (int) GDTR, 23);
     putLong(m, (int) GDTR + 2, GDT);
     putShort(m, (int) IDTR, 256 * 16 - 1);
@@ -183,6 +190,7 @@ public final class LongModeRig {
       int g = (int) IDT + 16 * v;
       putShort(m, g, (int) h);
       putShort(m, g + 2, CODE_SELECTOR);
+      m[g + 4] = 1; // IST1
       m[g + 5] = (byte) 0x8e; // present, DPL0, 64-bit interrupt gate
       putShort(m, g + 6, (int) (h >>> 16));
       putLong(m, g + 8, h >>> 32);

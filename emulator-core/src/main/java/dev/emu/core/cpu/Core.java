@@ -237,6 +237,8 @@ final class Core extends TwoByteOps {
 
   void step() {
     ip = rip;
+    insnStart = rip;
+    nonCanonicalVector = VEC_GP;
     beginFetch();
     cost = CycleTable.BASE;
     retire = true;
@@ -287,9 +289,6 @@ final class Core extends TwoByteOps {
             while ((b & 0xf0) == 0x40) { // only the last REX before the opcode counts
               rex = b;
               b = fetch8();
-              if (ip - rip > 15) {
-                throw gp0();
-              }
             }
             if (isLegacyPrefix(b)) { // REX not directly before the opcode is ignored
               rex = 0;
@@ -301,9 +300,6 @@ final class Core extends TwoByteOps {
           break prefixes;
       }
       rex = 0;
-      if (ip - rip > 14) {
-        throw gp0();
-      }
     }
     if ((rex & 8) != 0) {
       osz = 8;

@@ -154,6 +154,7 @@ abstract class Decoder extends SystemOps {
     eaOff = addr;
     eaSeg = seg;
     ea = linear(seg, addr);
+    nonCanonicalVector = seg == SS ? VEC_SS : VEC_GP;
   }
 
   // ---------------------------------------------------------------------------------------------

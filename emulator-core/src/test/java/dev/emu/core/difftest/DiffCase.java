@@ -43,7 +43,7 @@ final class DiffCase {
     this.memSeed = memSeed;
   }
 
-  /** Stores {@code len} bytes of {@code value} little-endian at window offset {@code off}. */
+  /** Stores {@code len} bytes of {@code value} little-endian at scratch offset {@code off}. */
   void patch(int off, long value, int len) {
     patches.add(new long[] {off, value, len});
   }

@@ -54,8 +54,12 @@ final class DiffResult {
         for (int r = 0; r < 16; r++) {
           regs[r] = Long.parseUnsignedLong(f[8 + r], 16);
         }
-        return fault(vector, Long.parseUnsignedLong(f[4], 16), Long.parseUnsignedLong(f[5], 16),
+        DiffResult r = fault(vector, Long.parseUnsignedLong(f[4], 16), Long.parseUnsignedLong(f[5], 16),
             Long.parseUnsignedLong(f[6], 16), Long.parseUnsignedLong(f[7], 16), regs);
+        if (f.length >= 26) {
+          r = r.withMemory(applyChanges(c.initialWindow(), f[24]), Long.parseUnsignedLong(f[25], 16));
+        }
+        return r;
       }
       return fault(vector);
     }
@@ -67,13 +71,7 @@ final class DiffResult {
     for (int r = 0; r < 16; r++) {
       regs[r] = Long.parseUnsignedLong(f[2 + r], 16);
     }
-    byte[] w = c.initialWindow();
-    if (!f[18].equals("-")) {
-      for (String ch : f[18].split(",")) {
-        int eq = ch.indexOf('=');
-        w[Integer.parseInt(ch.substring(0, eq), 16)] = (byte) Integer.parseInt(ch.substring(eq + 1), 16);
-      }
-    }
+    byte[] w = applyChanges(c.initialWindow(), f[18]);
     DiffResult r = new DiffResult(false, -1, flags, regs, w);
     r.scratchHash = Long.parseUnsignedLong(f[19], 16);
     return r;
@@ -101,6 +99,25 @@ final class DiffResult {
         sb.append("flags at fault differ in ").append(DiffEnv.flagNames(diff)).append("; ");
       }
     }
+    // memory at the fault: a faulting instruction commits nothing (REP: the completed iterations).
+    // 64-bit: emu's frame goes to the rig's IST stack. 32-bit: it goes below the initial ESP (16
+    // bytes at most, no privilege change), which is skipped, as is the hash.
+    if (expected.window != null && actual.window != null) {
+      long frameEnd = (c.regs[DiffEnv.RSP] & 0xffff_ffffL) - DiffEnv.SCRATCH_BASE;
+      for (int i = 0; i < DiffEnv.WINDOW; i++) {
+        if (c.mode32 && i >= frameEnd - 16 && i < frameEnd) {
+          continue;
+        }
+        if (expected.window[i] != actual.window[i]) {
+          sb.append(String.format("mem[+%x] at fault: host %02x emu %02x; ", i, expected.window[i] & 0xff,
+              actual.window[i] & 0xff));
+        }
+      }
+      if (!c.mode32 && expected.scratchHash != 0 && actual.scratchHash != 0
+          && expected.scratchHash != actual.scratchHash) {
+        sb.append("scratch region beyond the window differs at the fault (hash); ");
+      }
+    }
     if (expected.faultRip >= 0 && actual.faultRip >= 0 && expected.faultRip != actual.faultRip) {
       sb.append(String.format("#%d frame RIP: host %x emu %x; ", expected.vector, expected.faultRip, actual.faultRip));
     }
@@ -114,6 +131,26 @@ final class DiffResult {
       sb.append(String.format("#PF CR2: host %x emu %x; ", expected.cr2, actual.cr2));
     }
     return sb.length() == 0 ? null : sb.toString();
+  }
+
+  private static byte[] applyChanges(byte[] w, String changes) {
+    if (!changes.equals("-")) {
+      for (String ch : changes.split(",")) {
+        int eq = ch.indexOf('=');
+        w[Integer.parseInt(ch.substring(0, eq), 16)] = (byte) Integer.parseInt(ch.substring(eq + 1), 16);
+      }
+    }
+    return w;
+  }
+
+  /** A copy of this fault result carrying the memory state at the fault. */
+  DiffResult withMemory(byte[] window, long hash) {
+    DiffResult r = new DiffResult(fault, vector, rflags, regs, window);
+    r.errorCode = errorCode;
+    r.cr2 = cr2;
+    r.faultRip = faultRip;
+    r.scratchHash = hash;
+    return r;
   }
 
   /**

@@ -57,6 +57,7 @@ final class EdgeTemplates {
       selfModifying();
       addressSize32();
       hintNops();
+      pageCrossingFetch();
     }
   }
 
@@ -250,5 +251,51 @@ final class EdgeTemplates {
     }
     int[] pfx = rnd.nextBoolean() ? new int[] {0x66} : new int[0];
     b.build(b.code(pfx, rnd.nextBoolean(), new int[] {0x0f, opc}, digit, rm, 0, 0), out);
+  }
+
+  /** Instructions of 2..15 bytes used by {@link #pageCrossingFetch} (register-only, no faults). */
+  private static final String[] CROSSERS = {
+    "48b8efcdab8967452301", "488d84c878563412", "4881c178563412", "66410fafc1", "f0480fc10b" /* needs rbx */,
+    "4869c0ffffff7f", "c1e007", "480fc8", "0f1f840000000000", "662e0f1f840000000000", "48f7d8", "4c0fb6c0",
+    "41b900000080", "2e3e2636662e0f1f840000000000"
+  };
+
+  /**
+   * Instruction fetch across a page boundary: a JMP to an instruction placed so that it straddles
+   * a page boundary inside the scratch region (both pages mapped: it must execute normally, then
+   * a JMP returns to the test's end), or straddles into the unmapped page: #PF with CR2 = the
+   * unmapped page, RIP = the instruction's start, error code with I/D set (NX is enabled on both).
+   */
+  private void pageCrossingFetch() {
+    boolean intoUnmapped = rnd.nextInt(3) == 0;
+    String hex = CROSSERS[rnd.nextInt(CROSSERS.length)];
+    byte[] insn = bytes(hex);
+    CaseBuilder b = alu.begin("fetch across page" + (intoUnmapped ? " into unmapped" : ""), 64);
+    b.regs[3] = DiffEnv.SCRATCH_BASE + 64; // f0 48 0f c1 0b: lock xadd [rbx], rcx
+    long boundary = intoUnmapped ? DiffEnv.UNMAPPED_PAGE : DiffEnv.SCRATCH_BASE + 0x1000 * (1 + rnd.nextInt(2));
+    int before = 1 + rnd.nextInt(insn.length - 1);
+    long at = boundary - before;
+    byte[] jmpTo = new byte[5];
+    jmpTo[0] = (byte) 0xe9;
+    long rel = at - (DiffEnv.TEST_ADDR + 5);
+    for (int i = 0; i < 4; i++) {
+      jmpTo[1 + i] = (byte) (rel >>> (8 * i));
+    }
+    int off = (int) (at - DiffEnv.SCRATCH_BASE);
+    int fit = intoUnmapped ? before : insn.length;
+    for (int i = 0; i < fit; i++) {
+      b.poke(off + i, insn[i], 1);
+    }
+    if (!intoUnmapped) {
+      long back = DiffEnv.TEST_ADDR + 5 - (at + insn.length + 5);
+      b.poke(off + insn.length, 0xe9, 1);
+      b.poke(off + insn.length + 1, back, 4);
+    }
+    if (hex.startsWith("66410faf") || hex.startsWith("4869")) {
+      b.definedFlags = DiffEnv.CF | DiffEnv.OF; // IMUL: SF ZF AF PF undefined
+    } else if (hex.equals("c1e007")) {
+      b.definedFlags = DiffEnv.CF | DiffEnv.SF | DiffEnv.ZF | DiffEnv.PF; // SHL by 7: OF, AF undefined
+    }
+    b.build(jmpTo, out).detail = hex + " split " + before + "/" + (insn.length - before);
   }
 }

@@ -58,7 +58,10 @@ final class EmuExecutor {
           long errCode = err ? (c.mode32 ? memory.read32(rsp) & 0xffff_ffffL : memory.read64(rsp)) : -1;
           long rip = c.mode32 ? memory.read32(ripAt) & 0xffff_ffffL : memory.read64(ripAt);
           long flags = c.mode32 ? memory.read32(ripAt + 8) & 0xffff_ffffL : memory.read64(ripAt + 16);
-          return DiffResult.fault(vector, errCode, cpu.cr2(), rip, flags, regs);
+          byte[] scratch = new byte[DiffEnv.SCRATCH_SIZE];
+          memory.copyOut(DiffEnv.SCRATCH_BASE, scratch, 0, scratch.length);
+          return DiffResult.fault(vector, errCode, cpu.cr2(), rip, flags, regs)
+              .withMemory(java.util.Arrays.copyOf(scratch, DiffEnv.WINDOW), DiffEnv.fnv(scratch));
         }
         return DiffResult.fault(vector);
       }
