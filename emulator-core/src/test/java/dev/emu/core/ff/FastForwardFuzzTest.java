@@ -25,7 +25,7 @@ class FastForwardFuzzTest {
       long seed = rnd.nextLong();
       FfRig off = build(seed, false);
       FfRig on = build(seed, true);
-      long until = 60_000 + new Random(seed).nextInt(200_000);
+      long until = 30_000 + new Random(seed).nextInt(100_000);
       off.scheduler.runUntil(until);
       on.scheduler.runUntil(until);
       for (Cpu c : on.cpus) {
