@@ -204,6 +204,11 @@ final class SpinDetector {
     if (c.stopRequested || c.interruptShadow || c.initPending || c.sipiPending) {
       return;
     }
+    // Single-step traps and debug breakpoints would fire inside the skipped iterations (neither
+    // is modelled by the interpreter today; refusing keeps this exact if they ever are).
+    if ((c.eflags & CpuState.TF) != 0 || (c.dr[7] & 0xff) != 0) {
+      return;
+    }
     if (c.nmiLatched && !c.nmiBlocked) {
       return;
     }

@@ -158,6 +158,8 @@ class FastForwardExactnessTest {
       "50 58 ebfc",
       // 1: in $0x80, %al; xor %eax, %eax; jmp 1b  (port I/O)
       "e480 31c0 ebfa",
+      // 1: cmc; pause; jmp 1b  (same registers, but CF alternates)
+      "f5 f390 ebfb",
     };
     for (String loop : loops) {
       Result on = bothWays(1, r -> r.load(FfRig.CODE, loop), 300_000);
