@@ -40,7 +40,11 @@ public interface CpuHost {
   /** Acknowledges the highest pending interrupt (LAPIC IRR to ISR) and returns its vector. */
   int acknowledgeInterrupt();
 
-  /** CR8 (TPR bits 7:4) is the LAPIC's TPR: the CPU reads and writes it through here. */
+  /**
+   * CR8 is the LAPIC's TPR: the CPU reads and writes it through here. Values are CR8 values,
+   * 0..15 (= TPR[7:4]); {@code mov %cr8,r} returns readTpr(), {@code mov r,%cr8} calls
+   * writeTpr(r & 0xF) (SDM vol. 3 10.8.6.1).
+   */
   int readTpr();
 
   void writeTpr(int tpr);

@@ -1,0 +1,64 @@
+package dev.emu.cli.run;
+
+import dev.emu.devices.board.Machine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run with stdin not a terminal: stdin's bytes feed the guest console, the machine runs as fast as
+ * it can (no pacing) on the calling thread, stdout gets exactly the console bytes, notes go to stderr.
+ * When stdin is a regular file it is read whole before the guest starts, so the same file gives the
+ * same output bytes; a pipe is read by a thread and its bytes enter as they arrive. No byte is dropped:
+ * {@link Machine#sendInput} queues them and the UART takes them as its FIFO empties.
+ */
+public final class ScriptedRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ScriptedRun.class);
+
+  private ScriptedRun() {}
+
+  public static Outcome run(Machine machine, ConsoleOutput console, long timeoutNanos, InputStream in,
+      boolean readAllFirst, PrintStream err) {
+    Runner runner = new Runner(machine, console, timeoutNanos, false, new Pacer(false, System::nanoTime),
+        err::println);
+    if (readAllFirst) {
+      try {
+        byte[] all = in.readAllBytes();
+        if (all.length > 0) {
+          machine.sendInput(all);
+        }
+      } catch (IOException e) {
+        LOG.warn("reading stdin: {}", e.toString());
+      }
+      runner.inputArrived(true);
+    } else {
+      Thread reader = new Thread(() -> feed(in, machine, runner), "emu-stdin");
+      reader.setDaemon(true);
+      reader.start();
+    }
+    Outcome o = runner.loop();
+    console.flush();
+    return o;
+  }
+
+  /** Copies stdin to the machine until end of file. */
+  static void feed(InputStream in, Machine machine, Runner runner) {
+    byte[] buf = new byte[16384];
+    try {
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        if (n > 0) {
+          machine.sendInput(Arrays.copyOf(buf, n));
+          runner.inputArrived(false);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("reading stdin: {}", e.toString());
+    } finally {
+      runner.inputArrived(true);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+#ifndef _LINUX_COMPILER_H
+#define _LINUX_COMPILER_H
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __noreturn __attribute__((noreturn))
+#define __packed __attribute__((packed))
+#define __aligned(x) __attribute__((aligned(x)))
+#define __used __attribute__((used))
+#define __maybe_unused __attribute__((unused))
+#define __always_unused __attribute__((unused))
+#define __weak __attribute__((weak))
+#define __section(s) __attribute__((section(s)))
+#define __always_inline inline __attribute__((always_inline))
+#define noinline __attribute__((noinline))
+#define notrace
+#define __cold __attribute__((cold))
+#define __must_check __attribute__((warn_unused_result))
+#define __PASTE_(a, b) a##b
+#define __PASTE(a, b) __PASTE_(a, b)
+#define __UNIQUE_ID(prefix) __PASTE(__PASTE(__UNIQUE_ID_, prefix), __COUNTER__)
+#define barrier() __asm__ __volatile__("" ::: "memory")
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) do { *(volatile __typeof__(x) *)&(x) = (v); } while (0)
+#define ACCESS_ONCE(x) (*(volatile __typeof__(x) *)&(x))
+#define smp_mb() __asm__ __volatile__("lock; addl $0,-4(%%rsp)" ::: "memory", "cc")
+#define smp_rmb() barrier()
+#define smp_wmb() barrier()
+#define mb() __asm__ __volatile__("mfence" ::: "memory")
+#endif
