@@ -28,6 +28,8 @@ final class Cpuid {
   static final int D_CLFSH = 1 << 19;
   // Leaf 1 ECX
   static final int C_CX16 = 1 << 13;
+  /** IA32_PERF_CAPABILITIES (0x345) exists: set with the PMU, whose MSR reports full-width writes. */
+  static final int C_PDCM = 1 << 15;
   static final int C_X2APIC = 1 << 21;
   static final int C_POPCNT = 1 << 23;
   static final int C_TSC_DEADLINE = 1 << 24;
@@ -62,7 +64,7 @@ final class Cpuid {
         a = SIGNATURE;
         b = (apicId << 24) | (Math.max(1, Math.min(cpuCount, 255)) << 16) | (8 << 8);
         c = C_CX16 | C_POPCNT | (model.x2apic() ? C_X2APIC : 0)
-            | (model.tscDeadline() ? C_TSC_DEADLINE : 0);
+            | (model.tscDeadline() ? C_TSC_DEADLINE : 0) | (model.pmu() ? C_PDCM : 0);
         d = D_TSC | D_MSR | D_PAE | D_CX8 | D_APIC | D_PGE | D_CMOV | D_PAT | D_CLFSH;
         break;
       case 0xA:

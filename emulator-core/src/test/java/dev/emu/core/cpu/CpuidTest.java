@@ -60,6 +60,10 @@ class CpuidTest {
     assertThat((r[3] >> 5) & 0xff).isEqualTo(48);
     long[] off = cpuid(new CpuModel(2_000_000_000L, false, true, true), 0xa, 0);
     assertThat(off).containsOnly(0L);
+    // PDCM (IA32_PERF_CAPABILITIES present) follows the PMU: the guest then uses full-width writes
+    assertThat(cpuid(CpuModel.defaults(), 1, 0)[2] & (1 << 15)).as("PDCM with PMU").isNotZero();
+    assertThat(cpuid(new CpuModel(2_000_000_000L, false, true, true), 1, 0)[2] & (1 << 15))
+        .as("no PDCM without PMU").isZero();
   }
 
   @Test
