@@ -11,6 +11,7 @@
  *     bytes and compared byte by byte, the whole region by an FNV-1a hash; the page after it is
  *     unmapped; the region is executable (page-crossing instruction fetch cases) and patches may
  *     address all of it;
+ *   - GS base = SCRATCH_BASE + 0x100 (arch_prctl), for GS-relative operands;
  *   - all 16 GPRs from the case, RSP included (it normally points into the scratch window so that
  *     PUSH/POP/CALL/RET are comparable; the epilogue touches no stack before saving it); RFLAGS
  *     from the case (only CF PF AF ZF SF DF OF may be set: TF/AC/IF cannot be set safely from
@@ -41,7 +42,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/prctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/ucontext.h>
 #include <unistd.h>
 
@@ -51,6 +54,7 @@
 #define SCRATCH_BASE 0x200000UL
 #define SCRATCH_SIZE 0x3000UL /* the page after it (0x203000) is left unmapped: #PF tests */
 #define WINDOW 512
+#define GS_BASE (SCRATCH_BASE + 0x100) /* GS-relative cases: emu sets the same IA32_GS_BASE */
 #define CTX_BASE 0x300000UL /* in: regs[16], rflags; out at +0x100; saved rsp at +0x200 */
 #define MAX_CODE 64
 /* Linux x86-64 GDT: __USER32_CS, __USER_DS, __USER_CS */
@@ -341,6 +345,10 @@ main(void)
   /* executable too: page-crossing fetch cases run code placed in the scratch region */
   map_fixed(SCRATCH_BASE, SCRATCH_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
   map_fixed(CTX_BASE, 0x1000, PROT_READ | PROT_WRITE);
+  if (syscall(SYS_arch_prctl, ARCH_SET_GS, GS_BASE) != 0) {
+    fprintf(stderr, "difftest_host: cannot set the GS base\n");
+    exit(2);
+  }
   /* make sure the page after the scratch page is free (then leave it unmapped) */
   map_fixed(SCRATCH_BASE + SCRATCH_SIZE, 0x1000, PROT_NONE);
   munmap((void *)(SCRATCH_BASE + SCRATCH_SIZE), 0x1000);

@@ -83,6 +83,7 @@ public final class Cpu {
     c.cr4 = CpuState.CR4_PAE | CpuState.CR4_PGE;
     c.efer = CpuState.EFER_SCE | CpuState.EFER_LME | CpuState.EFER_LMA | CpuState.EFER_NXE;
     c.cr3 = cr3;
+    c.regs[2] = 0;
     c.setSegCache(CpuState.CS, FLAT_CODE64_SELECTOR, 0, 0xffff_ffffL, 0xa09b);
     for (int s : new int[] {CpuState.ES, CpuState.SS, CpuState.DS, CpuState.FS, CpuState.GS}) {
       c.setSegCache(s, FLAT_DATA_SELECTOR, 0, 0xffff_ffffL, 0xc093);

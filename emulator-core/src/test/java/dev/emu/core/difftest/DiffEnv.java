@@ -11,6 +11,8 @@ final class DiffEnv {
   static final long TEST_ADDR = CODE_BASE + 0x800;
   static final long SCRATCH_BASE = 0x200000L;
   static final int WINDOW = 512;
+  /** GS base on both sides (host: arch_prctl; emu: IA32_GS_BASE), for GS-relative operands. */
+  static final long GS_BASE = SCRATCH_BASE + 0x100;
   /** Whole scratch region: initialised from the seed, compared by hash. */
   static final int SCRATCH_SIZE = 0x3000;
   /** The page after the scratch region: unmapped on the host and in emu, for #PF cases. */

@@ -58,6 +58,7 @@ final class EdgeTemplates {
       addressSize32();
       hintNops();
       pageCrossingFetch();
+      gsRelative();
     }
   }
 
@@ -297,5 +298,48 @@ final class EdgeTemplates {
       b.definedFlags = DiffEnv.CF | DiffEnv.SF | DiffEnv.ZF | DiffEnv.PF; // SHL by 7: OF, AF undefined
     }
     b.build(jmpTo, out).detail = hex + " split " + before + "/" + (insn.length - before);
+  }
+
+  /**
+   * GS-relative memory operands (65 prefix), as a kernel's per-CPU variables use them: the
+   * effective address is GS base + base + index*scale + disp (64-bit wrap-around), with
+   * negative offsets too. Loads, stores, read-modify-write with and without LOCK.
+   */
+  private void gsRelative() {
+    CaseBuilder b = alu.begin("gs-relative", 64);
+    int off = 16 + rnd.nextInt(400);
+    long rel = DiffEnv.SCRATCH_BASE + off - DiffEnv.GS_BASE; // -240..+160
+    int base = 3 + 8 * rnd.nextInt(2); // rbx or r11
+    Rm rm;
+    switch (rnd.nextInt(3)) {
+      case 0 -> { // gs:[disp32]
+        rm = Rm.mem(-1, -1, 1, rel, 4);
+      }
+      case 1 -> { // gs:[base+disp8]
+        long d = rnd.nextInt(256) - 128;
+        b.regs[base] = rel - d;
+        rm = Rm.mem(base, -1, 1, d, 1);
+      }
+      default -> { // gs:[base+index*8+disp32] with a negative base
+        int index = 6;
+        long iv = rnd.nextInt(16);
+        long d = rnd.nextInt(1 << 16);
+        b.regs[index] = iv;
+        b.regs[base] = rel - d - 8 * iv;
+        rm = Rm.mem(base, index, 8, d, 4);
+      }
+    }
+    b.reserve(base);
+    b.reserve(6);
+    b.poke(off, b.val(64), 8);
+    int size = new int[] {8, 16, 32, 64}[rnd.nextInt(4)];
+    int w = size == 8 ? 0 : 1;
+    int r = b.reg(size);
+    b.setReg(r, size, b.val(size));
+    int[][] forms = {{0x8a + w}, {0x88 + w}, {0x00 + w}, {0x28 + w}, {0x0f, 0xc0 + w}, {0x86 + w}};
+    int k = rnd.nextInt(forms.length);
+    int[] pfx = k >= 2 && rnd.nextBoolean() ? new int[] {0x65, 0xf0} : new int[] {0x65};
+    b.eightBit = size == 8;
+    b.build(b.code(AluTemplates.prefixes(size, pfx), size == 64, forms[k], r, rm, 0, 0), out);
   }
 }

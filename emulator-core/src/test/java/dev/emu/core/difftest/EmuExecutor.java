@@ -39,6 +39,9 @@ final class EmuExecutor {
         rig.startProtected32(cpu, DiffEnv.TEST_ADDR, c.regs[DiffEnv.RSP], c.regs, c.rflags | c.emuRflagsOr);
       } else {
         rig.start(cpu, DiffEnv.TEST_ADDR, c.regs[DiffEnv.RSP], c.regs, c.rflags | c.emuRflagsOr);
+        if (!cpu.writeMsr(0xc000_0101, DiffEnv.GS_BASE)) { // IA32_GS_BASE, as the host helper's
+          throw new IllegalStateException("IA32_GS_BASE not writable");
+        }
       }
       if (!LongModeRig.runToHalt(cpu, 1_000_000)) {
         return DiffResult.fault(NO_HALT);
