@@ -254,8 +254,9 @@ final class SpinDetector {
     long lo = linear(recMinAt);
     long hi = linear(recMaxAt) + 15; // every instruction lies within [lo, hi)
     int len = (int) (hi - lo);
-    if (recMaxAt - recMinAt > 2 * MAX_SPAN || (lo >>> 12) != ((hi - 1) >>> 12)) {
-      return;
+    if (recMaxAt - recMinAt > 2 * MAX_SPAN || len <= 0 || len > memoCode.length
+        || (lo >>> 12) != ((hi - 1) >>> 12)) {
+      return; // also a 32-bit wrap-around at 4 GiB
     }
     int page = codePage(lo);
     if (page < 0) {
