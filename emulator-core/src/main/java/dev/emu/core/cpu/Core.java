@@ -132,7 +132,7 @@ final class Core extends TwoByteOps {
       }
     } catch (GuestFault f) {
       cycles += cost;
-      raise(f.vector, f.hasErrorCode, f.errorCode, rip, false);
+      raiseFault(f.vector, f.hasErrorCode, f.errorCode, rip);
     }
     if (retired >= instructionLimit || cycles - idleCycles >= unhaltedLimit) {
       counterLimit();

@@ -248,9 +248,9 @@ abstract class SystemOps extends Alu {
   final void writeFlags(long v, long mask, boolean iret) {
     int m = (int) mask;
     int keepFixed = VM | (1 << 19) | (1 << 20); // VM, VIF, VIP never written here
-    if (!iret) {
-      m &= ~RF;
-    }
+    // RF only suppresses instruction breakpoints (not modelled) and hardware clears it after the
+    // next instruction, so the live flag is never set: IRET drops it too.
+    m &= ~RF;
     if (protectedMode && cpl > 0) {
       m &= ~IOPL;
       if (cpl > ((eflags >>> 12) & 3)) {
@@ -452,6 +452,24 @@ abstract class SystemOps extends Alu {
     return v == VEC_DE || (v >= VEC_TS && v <= VEC_GP);
   }
 
+  /** True while delivering a fault-class exception: its pushed RFLAGS image gets RF. */
+  private boolean faultFrame;
+
+  /**
+   * Delivers an exception the CPU raised at an instruction (a fault: #DE, #UD, #NM, #TS, #NP, #SS,
+   * #GP, #PF, #AC...). As the SDM says (vol. 3 17.3.1.1), the RFLAGS image pushed for a fault has
+   * RF set, so a restarted instruction is not hit by an instruction breakpoint again; that is why
+   * Linux oopses show EFLAGS 0001xxxx. Interrupts, NMIs, traps and INT n push RF as it is.
+   */
+  final void raiseFault(int vector, boolean hasErr, int err, long returnRip) {
+    faultFrame = vector != VEC_DF;
+    try {
+      raise(vector, hasErr, err, returnRip, false);
+    } finally {
+      faultFrame = false;
+    }
+  }
+
   /**
    * Delivers an exception or interrupt with SDM table 6-5 escalation. returnRip is the RIP pushed
    * (the faulting instruction for faults, the next one for traps and interrupts).
@@ -483,6 +501,7 @@ abstract class SystemOps extends Alu {
           vector = VEC_DF;
           hasErr = true;
           err = 0;
+          faultFrame = false; // #DF is an abort
         } else {
           vector = second;
           hasErr = f.hasErrorCode;
@@ -506,7 +525,7 @@ abstract class SystemOps extends Alu {
 
   private void deliver(int vector, boolean hasErr, int err, long returnRip, boolean software) {
     cycles += CycleTable.INTERRUPT;
-    int fl = flags();
+    int fl = faultFrame ? flags() | RF : flags();
     if (!protectedMode) {
       deliverReal(vector, returnRip, fl);
     } else if ((efer & EFER_LMA) != 0) {

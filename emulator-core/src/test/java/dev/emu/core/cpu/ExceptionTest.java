@@ -100,6 +100,20 @@ class ExceptionTest {
   }
 
   @Test
+  void faultFrames_haveRfSet_trapsAndInterruptsDoNot() {
+    // SDM vol. 3 17.3.1.1: faults push RFLAGS with RF (bit 16) set; #BP (a trap) does not
+    CpuRig de = new CpuRig().run("31c948f7f1"); // xor %ecx,%ecx; div %rcx -> #DE, no error code
+    assertThat(de.stack(2) & (1L << 16)).as("RF in the #DE frame").isNotZero();
+    CpuRig gp = new CpuRig().run("b9efbeadde0f32"); // mov $0xdeadbeef,%ecx; rdmsr -> #GP(0)
+    assertThat(gp.haltedInVector()).isEqualTo(13);
+    assertThat(gp.stack(3) & (1L << 16)).as("RF in the #GP frame").isNotZero();
+    CpuRig bp = new CpuRig().run("ccf4"); // int3
+    assertThat(bp.haltedInVector()).isEqualTo(3);
+    assertThat(bp.stack(2) & (1L << 16)).as("no RF for a trap").isZero();
+    assertThat(bp.cpu.rflags() & (1L << 16)).as("live RF").isZero();
+  }
+
+  @Test
   void int3_onIstStack_pushesNextRip() {
     CpuRig r = new CpuRig();
     r.setGate(3, CpuRig.STUB + 16 * 3, 1, 0xf); // trap gate, IST1
