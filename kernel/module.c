@@ -21,7 +21,6 @@
  */
 #ifdef EMU_HOSTTEST
 #include "module_hosttest.h"
-#include "../../include/bug.h"
 #else
 #include "kernel.h"
 #include "string.h"
@@ -32,6 +31,7 @@
 #include "mm.h"
 #include "taint.h"
 #include "module.h"
+#include "bug.h"
 #include "export.h"
 
 static DEFINE_SPINLOCK(module_lock);
