@@ -331,6 +331,58 @@ void die(const char *str, struct pt_regs *regs, long err)
 	oops_end(flags, regs, sig);
 }
 
+/* WARN(cond, fmt, ...): the cut-here line and the message, then the ud2 (BUGFLAG_NO_CUT_HERE) */
+void __warn_printk(const char *fmt, ...)
+{
+	va_list ap;
+	printk(KERN_WARNING CUT_HERE);
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+extern struct bug_entry __start___bug_table[], __stop___bug_table[];
+
+static unsigned long bug_addr(const struct bug_entry *b)
+{
+	return (unsigned long)b + b->bug_addr_disp;
+}
+
+static struct bug_entry *find_bug(unsigned long addr)
+{
+	for (struct bug_entry *b = __start___bug_table; b < __stop___bug_table; b++)
+		if (bug_addr(b) == addr)
+			return b;
+	return module_find_bug(addr);
+}
+
+/* lib/bug.c (5.4): called by the #UD handler for a kernel-mode ud2 */
+enum bug_trap_type report_bug(unsigned long bugaddr, struct pt_regs *regs)
+{
+	const unsigned char *p = (const unsigned char *)bugaddr;
+	if (p[0] != 0x0f || p[1] != 0x0b)           /* is_valid_bugaddr: a ud2 */
+		return BUG_TRAP_TYPE_NONE;
+	struct bug_entry *bug = find_bug(bugaddr);
+	if (!bug)
+		return BUG_TRAP_TYPE_NONE;
+	const char *file = (const char *)bug + bug->file_disp;
+	unsigned int line = bug->line;
+	bool warning = bug->flags & BUGFLAG_WARNING;
+	if (warning && (bug->flags & BUGFLAG_ONCE)) {
+		if (bug->flags & BUGFLAG_DONE)
+			return BUG_TRAP_TYPE_WARN;
+		bug->flags |= BUGFLAG_DONE;
+	}
+	if (!(bug->flags & BUGFLAG_NO_CUT_HERE))
+		printk(KERN_DEFAULT CUT_HERE);
+	if (warning) {
+		__warn(file, line, (void *)bugaddr, regs);
+		return BUG_TRAP_TYPE_WARN;
+	}
+	printk(KERN_CRIT "kernel BUG at %s:%u!\n", file, line);
+	return BUG_TRAP_TYPE_BUG;
+}
+
 void __warn(const char *file, int line, void *caller, struct pt_regs *regs)
 {
 	printk(KERN_WARNING "WARNING: CPU: %d PID: %d at %s:%d %pS\n", raw_smp_processor_id(),

@@ -118,6 +118,9 @@ static int wake_select_cpu(struct task_struct *p, struct rq *rq, bool was_new)
 	int cpu;
 	if (p->policy == SCHED_STOP || cpumask_weight(&p->cpus_allowed) == 1)
 		return cpumask_test_cpu(rq->cpu, &p->cpus_allowed) ? rq->cpu : cpumask_first(&p->cpus_allowed);
+	if (was_new && p->new_cpu >= 0 && cpu_online(p->new_cpu) &&
+	    cpumask_test_cpu(p->new_cpu, &p->cpus_allowed))
+		return p->new_cpu;      /* placed by the creator (wake_up_new_task_on) */
 	if (was_new) {                  /* fork placement: an idle CPU, else the least loaded */
 		int best = -1, best_n = 1 << 30;
 		for_each_online_cpu(cpu) {
@@ -176,6 +179,20 @@ int wake_up_state(struct task_struct *p, unsigned int state)
 int wake_up_process(struct task_struct *p)
 {
 	return wake_up_state(p, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE | TASK_NEW);
+}
+
+/* Start a new task on @cpu (if online and allowed) instead of the fork placement; its later
+ * wake-ups are placed as usual within cpus_allowed. */
+int wake_up_new_task_on(struct task_struct *p, int cpu)
+{
+	p->new_cpu = cpu;
+	return wake_up_process(p);
+}
+
+/* Linux's idle_cpu(): the CPU runs its idle task and has nothing queued */
+bool idle_cpu(int cpu)
+{
+	return cpu_online(cpu) && rq_idle(cpu_rq(cpu));
 }
 
 void send_sig_int(struct task_struct *t)
@@ -378,6 +395,7 @@ static void task_init_common(struct task_struct *t, const char *name)
 {
 	strlcpy(t->comm, name, TASK_COMM_LEN);
 	t->migrate_to = -1;
+	t->new_cpu = -1;
 	atomic_set(&t->usage, 1);
 	cpumask_setall(&t->cpus_allowed);
 	INIT_LIST_HEAD(&t->run_list);

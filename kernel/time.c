@@ -336,20 +336,35 @@ void hrtimer_cpu_init(void)
 }
 
 /* ---- delays ---- */
-void ndelay(unsigned long ns)
+/* Busy-wait until @cycles TSC cycles have passed since @start: one deadline for the whole delay
+ * (a loop of short delays would add each call's overhead and rounding to the total). */
+static void tsc_delay(u64 start, u64 cycles)
 {
-	u64 khz = tsc_khz ? tsc_khz : 1000000;
-	u64 cycles = ns * khz / 1000000ULL, start = rdtsc();
 	while (rdtsc() - start < cycles)
 		cpu_relax();
 }
 
-void udelay(unsigned long us) { ndelay(us * 1000); }
+static u64 delay_khz(void)
+{
+	return tsc_khz ? tsc_khz : 1000000;
+}
+
+void ndelay(unsigned long ns)
+{
+	u64 start = rdtsc();
+	tsc_delay(start, (ns * delay_khz() + 999999ULL) / 1000000ULL);
+}
+
+void udelay(unsigned long us)
+{
+	u64 start = rdtsc();
+	tsc_delay(start, (us * delay_khz() + 999ULL) / 1000ULL);
+}
 
 void mdelay(unsigned long ms)
 {
-	while (ms--)
-		udelay(1000);
+	u64 start = rdtsc();
+	tsc_delay(start, ms * delay_khz());
 }
 
 void msleep(unsigned int ms)

@@ -47,7 +47,16 @@ static void do_error_trap(struct pt_regs *regs, long error_code, const char *str
 DO_ERROR(do_divide_error, "divide error")
 DO_ERROR(do_overflow, "overflow")
 DO_ERROR(do_bounds, "bounds")
-DO_ERROR(do_invalid_op, "invalid opcode")
+
+/* ud2: a WARN prints its report and continues after the ud2; a BUG prints "kernel BUG at" first */
+void do_invalid_op(struct pt_regs *regs, long error_code)
+{
+	if (!(regs->cs & 3) && report_bug(regs->ip, regs) == BUG_TRAP_TYPE_WARN) {
+		regs->ip += 2;
+		return;
+	}
+	do_error_trap(regs, error_code, "invalid opcode");
+}
 DO_ERROR(do_device_not_available, "device not available")
 DO_ERROR(do_coprocessor_segment_overrun, "coprocessor segment overrun")
 DO_ERROR(do_invalid_TSS, "invalid TSS")
@@ -158,7 +167,9 @@ int nmi_unregister(unsigned int type, nmi_handler_t fn)
 	return 0;
 }
 
-static int nmi_handle(unsigned int type, struct pt_regs *regs)
+/* noinline (as the NOKPROBE functions of Linux 5.4): NMI traces read nmi_handle, default_do_nmi,
+ * do_nmi, end_repeat_nmi */
+static noinline int nmi_handle(unsigned int type, struct pt_regs *regs)
 {
 	int i, handled = 0;
 	for (i = 0; i < NMI_SLOTS; i++) {
@@ -192,28 +203,33 @@ static void unknown_nmi_error(unsigned char reason, struct pt_regs *regs)
 	}
 }
 
+static noinline void default_do_nmi(struct pt_regs *regs)
+{
+	int handled = nmi_handle(NMI_LOCAL, regs);
+	if (handled)
+		return;
+	/* external NMI sources (port 0x61), then "unknown" */
+	unsigned char reason = inb(0x61);
+	if ((reason & 0xc0) && reason != 0xff && smp_processor_id() == 0) {
+		if (reason & 0x80)
+			printk(KERN_EMERG "NMI: PCI system error (SERR) for reason %02x on CPU %d.\n", reason,
+			       smp_processor_id());
+		else
+			printk(KERN_EMERG "NMI: IOCK error (debug interrupt?) for reason %02x on CPU %d.\n",
+			       reason, smp_processor_id());
+		printk(KERN_EMERG "Dazed and confused, but trying to continue\n");
+	} else {
+		unknown_nmi_error(reason, regs);
+	}
+}
+
 void do_nmi(struct pt_regs *regs)
 {
 	nmi_enter();
 	inc_irq_stat(__nmi_count);
 	struct pt_regs *old = set_irq_regs(regs);
 	smp_nmi_stop_check(regs);
-	int handled = nmi_handle(NMI_LOCAL, regs);
-	if (!handled) {
-		/* external NMI sources (port 0x61, as Linux's default_do_nmi), then "unknown" */
-		unsigned char reason = inb(0x61);
-		if ((reason & 0xc0) && reason != 0xff && smp_processor_id() == 0) {
-			if (reason & 0x80)
-				printk(KERN_EMERG "NMI: PCI system error (SERR) for reason %02x on CPU %d.\n", reason,
-				       smp_processor_id());
-			else
-				printk(KERN_EMERG "NMI: IOCK error (debug interrupt?) for reason %02x on CPU %d.\n",
-				       reason, smp_processor_id());
-			printk(KERN_EMERG "Dazed and confused, but trying to continue\n");
-		} else {
-			unknown_nmi_error(reason, regs);
-		}
-	}
+	default_do_nmi(regs);
 	set_irq_regs(old);
 	nmi_exit();
 }

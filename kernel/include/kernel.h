@@ -94,11 +94,7 @@ void die(const char *str, struct pt_regs *regs, long err);
 void __warn(const char *file, int line, void *caller, struct pt_regs *regs);
 
 #define _THIS_IP_ ({ __label__ __here; __here: (unsigned long)&&__here; })
-#define BUG() do { __asm__ volatile("ud2"); __builtin_unreachable(); } while (0)
-#define BUG_ON(c) do { if (unlikely(c)) BUG(); } while (0)
-#define WARN_ON(c) ({ int __ret = !!(c); if (unlikely(__ret)) __warn(__FILE__, __LINE__, (void *)_THIS_IP_, NULL); unlikely(__ret); })
-#define WARN_ON_ONCE(c) ({ static bool __w; int __ret = !!(c); if (unlikely(__ret) && !__w) { __w = true; __warn(__FILE__, __LINE__, (void *)_THIS_IP_, NULL); } unlikely(__ret); })
-#define WARN(c, fmt, ...) ({ int __ret = !!(c); if (unlikely(__ret)) { printk(fmt, ##__VA_ARGS__); __warn(__FILE__, __LINE__, (void *)_THIS_IP_, NULL); } unlikely(__ret); })
+#include "bug.h"        /* BUG/BUG_ON/WARN/WARN_ON/WARN_ON_ONCE: ud2 + __bug_table */
 
 /* reboot / poweroff (port 0xCF9 / FADT PM1a; QEMU isa-debug-exit as fallback) */
 __noreturn void machine_restart(void);
