@@ -49,6 +49,11 @@ final class Profile {
     return result;
   }
 
+  /** Prints the hot methods of an existing recording ({@code thread} null: every thread). */
+  static void summarise(Path jfr, String thread, int top, PrintStream out) throws java.io.IOException {
+    summarise(RecordingFile.readAllEvents(jfr), thread, top, out);
+  }
+
   static void summarise(List<RecordedEvent> events, String thread, int top, PrintStream out) {
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> total = new HashMap<>();
@@ -57,7 +62,8 @@ final class Profile {
       if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
         continue;
       }
-      if (e.getThread("sampledThread") == null || !thread.equals(e.getThread("sampledThread").getJavaName())) {
+      if (thread != null && (e.getThread("sampledThread") == null
+          || !thread.equals(e.getThread("sampledThread").getJavaName()))) {
         continue;
       }
       List<RecordedFrame> frames = e.getStackTrace().getFrames();
@@ -74,7 +80,7 @@ final class Profile {
         }
       }
     }
-    out.printf("JFR execution samples of thread '%s': %d%n", thread, samples);
+    out.printf("JFR execution samples of %s: %d%n", thread == null ? "all threads" : "thread '" + thread + "'", samples);
     if (samples == 0) {
       return;
     }
