@@ -64,6 +64,8 @@ final class ChildRun {
       ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectInput(in.toFile());
       long t0 = System.nanoTime();
       Process p = pb.start();
+      Thread reaper = new Thread(p::destroyForcibly, "emu-bench-reaper"); // bench killed: no orphan child
+      Runtime.getRuntime().addShutdownHook(reaper);
       Capture out = new Capture(p.getInputStream(), match, t0);
       Capture err = new Capture(p.getErrorStream(), null, t0);
       out.start();
@@ -85,6 +87,7 @@ final class ChildRun {
         }
       }
       long t1 = System.nanoTime();
+      Runtime.getRuntime().removeShutdownHook(reaper);
       out.join();
       err.join();
       return new Result(p.exitValue(), t1 - t0, out.matchNanos, hwm, cpu, out.text(), err.text(), killed);

@@ -268,9 +268,11 @@ final class Figures implements Runnable {
       ok &= r.exit() == 0;
       emu[i] = r.emulatorNanos();
       total[i] = r.totalNanos();
-      out.printf("  in-process run %d: exit %d, emulator-only %.3f s (Machines.create + run to the prompt), command "
-          + "%.3f s, guest time at the prompt %.6f s (load %s)%s%n", i + 1, r.exit(), secs(r.emulatorNanos()),
-          secs(r.totalNanos()), r.guestNanos() / 1e9, load, i == 0 ? " [first in this JVM: cold JIT]" : "");
+      out.printf("  in-process run %d: exit %d, emulator-only %.3f s (Machines.create %.3f s + run to the prompt), "
+          + "command %.3f s, last console stamp %s, guest clock at the end %.6f s (load %s)%s%n", i + 1, r.exit(),
+          secs(r.emulatorNanos()), secs(r.createNanos()), secs(r.totalNanos()), stampText(lastStamp(r.stdout())),
+          r.guestNanos() / 1e9, load,
+          i == 0 ? " [first in this JVM: cold JIT]" : "");
     }
     out.printf("  in-process median emulator-only %.3f s, command %.3f s over %d run(s) (first: %.3f s)%n",
         secs(median(emu)), secs(median(total)), runs, secs(emu[0]));
