@@ -210,9 +210,11 @@ final class Figures implements Runnable {
     if (reportGuestNanos > 0 && r.exit() == 124) {
       double capGuest = parseSeconds(cap);
       double perGuestSecond = secs(r.wallNanos()) / capGuest;
-      out.printf("  --no-fast-forward, EXTRAPOLATED: %.3f s of wall per guest second over the first %s (last console"
-          + " stamp %.3f s) -> about %.0f s of wall to reach the report at guest %.3f s%n", perGuestSecond, cap, capSecs,
-          perGuestSecond * reportGuestNanos / 1e9, reportGuestNanos / 1e9);
+      double cpuPerGuestSecond = secs(r.cpuNanos()) / capGuest;
+      out.printf("  --no-fast-forward, EXTRAPOLATED: %.3f s of wall (%.3f s of CPU) per guest second over the first %s"
+          + " (last console stamp %.3f s) -> about %.0f s of wall (%.0f s of CPU) to reach the report at guest %.3f s%n",
+          perGuestSecond, cpuPerGuestSecond, cap, capSecs, perGuestSecond * reportGuestNanos / 1e9,
+          cpuPerGuestSecond * reportGuestNanos / 1e9, reportGuestNanos / 1e9);
     }
   }
 
