@@ -139,6 +139,14 @@ final class Figures implements Runnable {
   }
 
   private long lastGuestNanos = -1;
+  private boolean ranInProcess;
+
+  /** True for the first in-process run of this command (a fresh bench JVM: the first in the JVM). */
+  private boolean firstInJvm() {
+    boolean first = !ranInProcess;
+    ranInProcess = true;
+    return first;
+  }
 
   /** RUNS runs in new JVMs (javaOpts != null) or in this one; prints each and the median. */
   private boolean measure(PrintStream out, String label, int runs, String javaOpts, List<String> args, byte[] script,
@@ -172,8 +180,12 @@ final class Figures implements Runnable {
         text = r.stdout();
         exit = r.exit();
         walls[i] = r.totalNanos();
-        line = String.format("wall %.3f s (emulator-only %.3f s: Machines.create to the end)%s", secs(r.totalNanos()),
-            secs(r.emulatorNanos()), i == 0 ? " [first in this JVM: cold JIT]" : "");
+        line = String.format("wall %.3f s (emulator-only %.3f s: Machines.create to the end), fast-forward skipped %,d"
+            + " cycles (Machine.skippedCycles)%s", secs(r.totalNanos()), secs(r.emulatorNanos()), r.skippedCycles(),
+            firstInJvm() ? " [first in this JVM: cold JIT]" : "");
+        if (args.contains("--no-fast-forward") && r.skippedCycles() > 0) {
+          line += " WARNING: --no-fast-forward did not stop fast-forward";
+        }
         if (exit != 0) {
           line += ", stderr: " + oneLine(r.stderr());
         }
@@ -274,7 +286,7 @@ final class Figures implements Runnable {
           + "command %.3f s, last console stamp %s, guest clock at the end %.6f s (load %s)%s%n", i + 1, r.exit(),
           secs(r.emulatorNanos()), secs(r.createNanos()), secs(r.totalNanos()), stampText(lastStamp(r.stdout())),
           r.guestNanos() / 1e9, load,
-          i == 0 ? " [first in this JVM: cold JIT]" : "");
+          firstInJvm() ? " [first in this JVM: cold JIT]" : "");
     }
     out.printf("  in-process median emulator-only %.3f s, command %.3f s over %d run(s) (first: %.3f s)%n",
         secs(median(emu)), secs(median(total)), runs, secs(emu[0]));

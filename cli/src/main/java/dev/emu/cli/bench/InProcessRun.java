@@ -17,8 +17,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class InProcessRun {
   /** Times in nanoseconds; {@code guestNanos} is the machine's guest clock when the run ended (-1: no machine). */
-  record Result(int exit, long totalNanos, long emulatorNanos, long createNanos, long guestNanos, String stdout,
-      String stderr) {}
+  /** {@code skippedCycles}: sum of {@link Machine#skippedCycles()} over the vCPUs at the end (-1: no machine). */
+  record Result(int exit, long totalNanos, long emulatorNanos, long createNanos, long guestNanos, long skippedCycles,
+      String stdout, String stderr) {}
 
   private InProcessRun() {}
 
@@ -39,8 +40,15 @@ final class InProcessRun {
     long t1 = System.nanoTime();
     long emu = createdAt[0] < 0 ? -1 : t1 - createdAt[0];
     long guest = machine[0] == null ? -1 : machine[0].guestNanos();
+    long skipped = -1;
+    if (machine[0] != null) {
+      skipped = 0;
+      for (long c : machine[0].skippedCycles()) {
+        skipped += c;
+      }
+    }
     long create = createdAt[1] < 0 ? -1 : createdAt[1] - createdAt[0];
-    return new Result(status, t1 - t0, emu, create, guest, out.toString(StandardCharsets.ISO_8859_1),
+    return new Result(status, t1 - t0, emu, create, guest, skipped, out.toString(StandardCharsets.ISO_8859_1),
         err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -68,7 +68,8 @@ class BenchCommandTest {
             + "[   10.000820] NMI watchdog: Watchdog detected hard LOCKUP on cpu 1\r\n", RunResult.Kind.TIME_REACHED)
         .attach(c, s), "bench", "lockup", "--no-spawn", "--runs", "1");
     assertThat(status).as(out() + err).isEqualTo(0);
-    assertThat(out()).contains("report at guest 28.000284 s").contains("report at guest 10.000820 s");
+    assertThat(out()).contains("report at guest 28.000284 s").contains("report at guest 10.000820 s")
+        .contains("fast-forward skipped 12 cycles"); // FakeMachine.skippedCycles() = {5, 7}
   }
 
   @Test
