@@ -16,4 +16,7 @@ for tool in gcc ld make objcopy; do
 done
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
+if [ $# -eq 0 ]; then
+  make -s -f scripts/bench.mk OUT="$out"  # emu bench mips workload (docs/performance.md)
+fi
 exec make -s -j"$jobs" -f guest.mk OUT="$out" "$@"

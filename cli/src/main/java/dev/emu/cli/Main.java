@@ -40,6 +40,7 @@ public final class Main implements Runnable {
     cl.addSubcommand("config", new ConfigCommand(env));
     cl.addSubcommand("modules", new ModulesCommand(env));
     cl.addSubcommand("completion", new CompletionCommand(env));
+    cl.addSubcommand("bench", new dev.emu.cli.bench.BenchCommand(env));
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     exitList(cl);
     for (CommandLine sub : cl.getSubcommands().values()) {
