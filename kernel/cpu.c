@@ -41,13 +41,16 @@ static char bsp_irq_stack[IRQ_STACK_SIZE] __aligned(16);
 static char bsp_nmi_stack[IST_STACK_SIZE] __aligned(16);
 static char bsp_df_stack[IST_STACK_SIZE] __aligned(16);
 
-extern char __per_cpu_start[], __per_cpu_end[], __per_cpu_copies[];
+extern char __per_cpu_start[], __per_cpu_end[], __per_cpu_copies[], __bss_stop[];
 extern char __cpuidle_text_start[], __cpuidle_text_end[];
 
 void setup_percpu_areas(void)
 {
 	unsigned long size = __per_cpu_end - __per_cpu_start;
 	int cpu;
+	/* kernel.ld reserves the copies: it must reserve NR_CPUS of them */
+	if (__per_cpu_copies + NR_CPUS * size > __bss_stop)
+		panic("per-CPU area: kernel.ld reserves fewer than NR_CPUS (%d) copies", NR_CPUS);
 	for (cpu = 0; cpu < NR_CPUS; cpu++) {
 		char *copy = __per_cpu_copies + cpu * size;
 		memcpy(copy, __per_cpu_start, size);

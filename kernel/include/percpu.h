@@ -5,7 +5,7 @@
 #include "types.h"
 #include "compiler.h"
 
-#define NR_CPUS 32
+#define NR_CPUS 64          /* also in kernel.ld (per-CPU copies); cpumask.h keeps masks in one word */
 
 #define CPU_LOCAL_CURRENT 0x10
 #define CPU_LOCAL_PREEMPT 0x18
