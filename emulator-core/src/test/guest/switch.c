@@ -55,7 +55,8 @@ guest_main(unsigned long arg)
   u64 st = 0xabcdef + arg;
   for (int i = 0; i < 4096; i++) {
     u32 r = (u32)rt_next(&st);
-    code[i] = (r & 0xffffff00u) | ((r & 0xff) % (OP_COUNT + 3));
+    u32 op = (r & 0xff) % (OP_COUNT + 3);
+    code[i] = (r & 0xffffff00u) | (op == OP_HALT ? OP_DEC : op); /* HALT only at the end */
   }
   code[4095] = OP_HALT;
   u64 h = RT_FNV_INIT;

@@ -6,24 +6,34 @@
  * Environment given to every case (the emu side reproduces exactly the same one):
  *   - code page at CODE_BASE (RWX); the test bytes start at TEST_ADDR = CODE_BASE + TEST_OFF, so
  *     RIP-relative operands resolve to the same addresses on the host and in emu;
- *   - scratch page at SCRATCH_BASE; its first WINDOW bytes are filled from a splitmix64 stream
- *     (seed given per case) and then patched with the case's explicit bytes;
+ *   - scratch region of SCRATCH_SIZE bytes at SCRATCH_BASE, all filled from a splitmix64 stream
+ *     (seed given per case); its first WINDOW bytes are then patched with the case's explicit
+ *     bytes and compared byte by byte, the whole region by an FNV-1a hash; the page after it is
+ *     unmapped; the region is executable (page-crossing instruction fetch cases) and patches may
+ *     address all of it;
+ *   - GS base = SCRATCH_BASE + 0x100 (arch_prctl), for GS-relative operands;
  *   - all 16 GPRs from the case, RSP included (it normally points into the scratch window so that
  *     PUSH/POP/CALL/RET are comparable; the epilogue touches no stack before saving it); RFLAGS
  *     from the case (only CF PF AF ZF SF DF OF may be set: TF/AC/IF cannot be set safely from
  *     user mode). Faults are caught on an alternate signal stack.
  *
  * Protocol (text, one case per line on stdin, one result per line on stdout, in order):
- *   in : <code hex> <rflags hex> <r0 hex> ... <r15 hex> <mem seed hex> <patches>
+ *   in : <code hex> <rflags hex> <r0 hex> ... <r15 hex> <mem seed hex> <patches> [32]
+ *        a trailing "32" runs the bytes in 32-bit compatibility mode (CS = __USER32_CS); then
+ *        only EAX..EDI and the flags are meaningful
  *        patches: "-" or comma-separated "<offset hex>=<bytes hex>"
- *   out: "OK <rflags> <r0> ... <r15> <changes>"   changes: "-" or comma-separated "<off>=<byte>"
- *        (bytes of the window that differ from their initial value, offsets ascending, hex)
- *        "FAULT <vector> <signal> <trapno> <error code> <cr2> <rip> <rflags> <r0>..<r15>"
+ *   out: "OK <rflags> <r0> ... <r15> <changes> <hash>"   changes: "-" or comma-separated
+ *        "<off>=<byte>" (bytes of the window that differ from their initial value, offsets
+ *        ascending, hex); hash: FNV-1a 64 of the whole scratch region
+ *        "FAULT <vector> <signal> <trapno> <error code> <cr2> <rip> <rflags> <r0>..<r15> <changes>
+ *        <hash>"
  *        (state at the fault, from the kernel's sigcontext)   vector from the signal:
  *        0 #DE (SIGFPE), 6 #UD (SIGILL), 13 #GP (SIGSEGV with SI_KERNEL), 14 #PF (other
  *        SIGSEGV), 12 #SS (SIGBUS), 3 #BP (SIGTRAP); the rest from the kernel's sigcontext
  *        (trapno is the exact vector, err the pushed error code, cr2 the #PF address)
- *   An unparsable line gets "ERR <reason>".
+ *   An unparsable line gets "ERR <reason>". A case runs in 32-bit mode only if the kernel
+ *   provides a present __USER32_CS (IA32 emulation): the Java side first sends a NOP case with
+ *   "32" and skips 32-bit cases if that faults.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -32,7 +42,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/prctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/ucontext.h>
 #include <unistd.h>
 
@@ -40,10 +52,15 @@
 #define CODE_SIZE 0x1000UL
 #define TEST_OFF 0x800UL
 #define SCRATCH_BASE 0x200000UL
-#define SCRATCH_SIZE 0x1000UL /* the page after it (0x201000) is left unmapped: #PF tests */
+#define SCRATCH_SIZE 0x3000UL /* the page after it (0x203000) is left unmapped: #PF tests */
 #define WINDOW 512
+#define GS_BASE (SCRATCH_BASE + 0x100) /* GS-relative cases: emu sets the same IA32_GS_BASE */
 #define CTX_BASE 0x300000UL /* in: regs[16], rflags; out at +0x100; saved rsp at +0x200 */
 #define MAX_CODE 64
+/* Linux x86-64 GDT: __USER32_CS, __USER_DS, __USER_CS */
+#define USER32_CS 0x23
+#define USER_DS 0x2b
+#define USER64_CS 0x33
 #define LINE_MAX_LEN 8192
 
 /* Prologue/epilogue copied around the test bytes. Position independent: absolute addresses only. */
@@ -123,7 +140,7 @@ static void
 fill_window(unsigned char *win, uint64_t seed)
 {
   uint64_t st = seed;
-  for (int i = 0; i < WINDOW; i += 8) {
+  for (unsigned long i = 0; i < SCRATCH_SIZE; i += 8) {
     uint64_t v = splitmix64(&st);
     memcpy(win + i, &v, 8);
   }
@@ -176,7 +193,7 @@ apply_patches(char *s, unsigned char *win)
     unsigned long off = strtoul(tok, NULL, 16);
     unsigned char buf[WINDOW];
     int n = parse_bytes(eq + 1, buf, WINDOW);
-    if (n < 0 || off + (unsigned long)n > WINDOW) {
+    if (n < 0 || off + (unsigned long)n > SCRATCH_SIZE) {
       return -1;
     }
     memcpy(win + off, buf, (size_t)n);
@@ -204,6 +221,8 @@ signal_vector(int sig, int code)
   }
 }
 
+static void print_memory(const unsigned char *win, const unsigned char *init);
+
 static void
 run_case(char *line)
 {
@@ -213,10 +232,11 @@ run_case(char *line)
        tok = strtok_r(NULL, " \t\r\n", &save)) {
     fields[nf++] = tok;
   }
-  if (nf != 20) {
-    printf("ERR expected 20 fields, got %d\n", nf);
+  if (nf != 20 && nf != 21) {
+    printf("ERR expected 20 or 21 fields, got %d\n", nf);
     return;
   }
+  int compat = nf == 21 && strcmp(fields[20], "32") == 0;
   unsigned char code[MAX_CODE];
   int ncode = parse_bytes(fields[0], code, MAX_CODE);
   if (ncode <= 0) {
@@ -241,10 +261,34 @@ run_case(char *line)
   size_t plen = (size_t)(dt_prologue_end - dt_prologue_start);
   size_t elen = (size_t)(dt_epilogue_end - dt_epilogue_start);
   unsigned char *page = (unsigned char *)CODE_BASE;
-  memcpy(page + TEST_OFF - plen, dt_prologue_start, plen);
-  memcpy(page + TEST_OFF, code, (size_t)ncode);
-  memcpy(page + TEST_OFF + ncode, dt_epilogue_start, elen);
-  void (*fn)(void) = (void (*)(void))(page + TEST_OFF - plen);
+  unsigned char *p = page + TEST_OFF;
+  if (compat) {
+    /*
+     * 32-bit case: the prologue ends with "jmp far [FARPTR]" to USER32_CS:TEST_ADDR (compatibility
+     * mode); the test bytes are followed by "jmp far USER_CS:epilogue" back to 64-bit mode.
+     * DS/ES must hold a usable data selector in compatibility mode.
+     */
+    static const unsigned char farjmp[] = {0xff, 0x2c, 0x25, 0x00, 0x03, 0x30, 0x00}; /* jmp far [0x300300] */
+    memcpy(p - sizeof farjmp - plen, dt_prologue_start, plen);
+    memcpy(p - sizeof farjmp, farjmp, sizeof farjmp);
+    memcpy(p, code, (size_t)ncode);
+    uint32_t back = (uint32_t)(CODE_BASE + TEST_OFF + ncode + 7);
+    unsigned char *q = p + ncode;
+    q[0] = 0xea;
+    memcpy(q + 1, &back, 4);
+    q[5] = USER64_CS;
+    q[6] = 0;
+    memcpy(q + 7, dt_epilogue_start, elen);
+    uint32_t *fp = (uint32_t *)(CTX_BASE + 0x300);
+    fp[0] = (uint32_t)(CODE_BASE + TEST_OFF);
+    fp[1] = USER32_CS;
+    __asm__ volatile("mov %0, %%ds\n\tmov %0, %%es" : : "r"(USER_DS));
+  } else {
+    memcpy(p - plen, dt_prologue_start, plen);
+    memcpy(p, code, (size_t)ncode);
+    memcpy(p + ncode, dt_epilogue_start, elen);
+  }
+  void (*fn)(void) = (void (*)(void))(compat ? p - 7 - plen : p - plen);
 
   fault_signal = 0;
   if (sigsetjmp(fault_env, 1) == 0) {
@@ -256,13 +300,20 @@ run_case(char *line)
     for (int r = 0; r < 16; r++) {
       printf(" %llx", (unsigned long long)fault_regs[r]);
     }
-    printf("\n");
+    print_memory(win, init);
     return;
   }
   printf("OK %llx", (unsigned long long)out[16]);
   for (int r = 0; r < 16; r++) {
     printf(" %llx", (unsigned long long)out[r]);
   }
+  print_memory(win, init);
+}
+
+/* " <window changes or -> <hash of the whole scratch region>\n" */
+static void
+print_memory(const unsigned char *win, const unsigned char *init)
+{
   int any = 0;
   for (int i = 0; i < WINDOW; i++) {
     if (win[i] != init[i]) {
@@ -270,7 +321,11 @@ run_case(char *line)
       any = 1;
     }
   }
-  printf("%s\n", any ? "" : " -");
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned long i = 0; i < SCRATCH_SIZE; i++) {
+    h = (h ^ win[i]) * 0x100000001b3ULL;
+  }
+  printf("%s %llx\n", any ? "" : " -", (unsigned long long)h);
 }
 
 static void
@@ -287,8 +342,13 @@ int
 main(void)
 {
   map_fixed(CODE_BASE, CODE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
-  map_fixed(SCRATCH_BASE, SCRATCH_SIZE, PROT_READ | PROT_WRITE);
+  /* executable too: page-crossing fetch cases run code placed in the scratch region */
+  map_fixed(SCRATCH_BASE, SCRATCH_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
   map_fixed(CTX_BASE, 0x1000, PROT_READ | PROT_WRITE);
+  if (syscall(SYS_arch_prctl, ARCH_SET_GS, GS_BASE) != 0) {
+    fprintf(stderr, "difftest_host: cannot set the GS base\n");
+    exit(2);
+  }
   /* make sure the page after the scratch page is free (then leave it unmapped) */
   map_fixed(SCRATCH_BASE + SCRATCH_SIZE, 0x1000, PROT_NONE);
   munmap((void *)(SCRATCH_BASE + SCRATCH_SIZE), 0x1000);

@@ -14,8 +14,12 @@ import dev.emu.core.mem.PhysicalMemory;
  * <pre>
  *   0x1000 PML4, 0x2000 PDPT, 0x3000 PD: 0..1 GiB identity-mapped with 2 MiB pages (RWX)
  *   0x4000 GDT: 0x08 = 64-bit code, 0x10 = data; 0x4100 GDTR, 0x4110 IDTR
+ *   0x4200 GDT for 32-bit protected mode: 0x08 = 32-bit code, 0x10 = data
+ *   0x4300 64-bit TSS: IST1 = {@link #IST_STACK}; every 64-bit gate uses IST1, so exception frames
+ *          never land on the guest's own stack (the difftest compares memory at faults)
  *   0x5000 IDT: 256 interrupt gates, vector v -> HANDLERS + 8*v
  *   0x6000 handlers: "hlt; jmp hlt" each, so a fault ends the run with RIP = HANDLERS + 8*v + 1
+ *   0x6800 IDT for 32-bit protected mode: 256 32-bit interrupt gates to the same handlers
  *   0x7000 boot stub, 0x7800 context (RAX..R15 by index, RFLAGS at +128, RIP at +136, RSP at +32)
  *   0x8000 page table for {@link #unmapPage} (one 2 MiB region split into 4 KiB pages)
  *   0x9000..0xFFFF default stack
@@ -33,6 +37,10 @@ public final class LongModeRig {
   public static final long LONG_ENTRY = 0x7100;
   public static final long CONTEXT = 0x7800;
   public static final long SPLIT_PT = 0x8000;
+  public static final long GDT32 = 0x4200;
+  public static final long TSS = 0x4300;
+  public static final long IST_STACK = 0x4800;
+  public static final long IDT32 = 0x6800;
   public static final long DEFAULT_STACK = 0x10000;
   public static final long SYSTEM_END = 0x10000;
   public static final int CODE_SELECTOR = 0x08;
@@ -91,12 +99,29 @@ public final class LongModeRig {
     cpu.enterLongModeFlat(PML4);
     cpu.setGdt(GDT, 23);
     cpu.setIdt(IDT, 256 * 16 - 1);
+    cpu.setTaskRegister(0x18, TSS, 103);
     for (int r = 0; r < 16; r++) {
       cpu.setReg(r, regs == null ? 0 : regs[r]);
     }
     cpu.setReg(4, rsp);
     cpu.setRflags(rflags | 2);
     cpu.setRip(rip);
+  }
+
+  /**
+   * Puts {@code cpu} in 32-bit protected mode without paging ({@link Cpu#enterPvh}: flat CS/DS/ES/SS)
+   * with a 32-bit GDT and IDT whose handlers halt, at {@code eip} with the given registers.
+   */
+  public void startProtected32(Cpu cpu, long eip, long esp, long[] regs, long eflags) {
+    cpu.enterPvh(eip, 0);
+    cpu.setGdt(GDT32, 23);
+    cpu.setIdt(IDT32, 256 * 8 - 1);
+    for (int r = 0; r < 8; r++) {
+      cpu.setReg(r, regs == null ? 0 : regs[r] & 0xffff_ffffL);
+    }
+    cpu.setReg(4, esp & 0xffff_ffffL);
+    cpu.setRflags(eflags | 2);
+    cpu.setRip(eip);
   }
 
   /**
@@ -114,6 +139,7 @@ public final class LongModeRig {
     putLong(ctx, 136, rip);
     memory.load(CONTEXT, ctx);
     cpu.enterPvh(STUB, 0);
+    cpu.setTaskRegister(0x18, TSS, 103); // the stub does no LTR; the gates' IST1 needs the TSS
   }
 
   /** The exception vector if the CPU stopped in an IDT handler, else -1. */
@@ -150,8 +176,11 @@ public final class LongModeRig {
     for (int i = 0; i < 512; i++) {
       putLong(m, 0x3000 + 8 * i, ((long) i << 21) | 0x83);
     }
+    putLong(m, (int) GDT32 + 8, 0x00cf9a000000ffffL); // 32-bit code, 4 GiB
+    putLong(m, (int) GDT32 + 16, 0x00cf92000000ffffL); // data, 4 GiB
     putLong(m, (int) GDT + 8, 0x00af9a000000ffffL); // 64-bit code, DPL0
     putLong(m, (int) GDT + 16, 0x00cf92000000ffffL); // data, 4 GiB
+    putLong(m, (int) TSS + 0x24, IST_STACK); // IST1
     putShort(m, (int) GDTR, 23);
     putLong(m, (int) GDTR + 2, GDT);
     putShort(m, (int) IDTR, 256 * 16 - 1);
@@ -161,9 +190,15 @@ public final class LongModeRig {
       int g = (int) IDT + 16 * v;
       putShort(m, g, (int) h);
       putShort(m, g + 2, CODE_SELECTOR);
+      m[g + 4] = 1; // IST1
       m[g + 5] = (byte) 0x8e; // present, DPL0, 64-bit interrupt gate
       putShort(m, g + 6, (int) (h >>> 16));
       putLong(m, g + 8, h >>> 32);
+      int g32 = (int) IDT32 + 8 * v;
+      putShort(m, g32, (int) h);
+      putShort(m, g32 + 2, CODE_SELECTOR);
+      m[g32 + 5] = (byte) 0x8e; // present, DPL0, 32-bit interrupt gate
+      putShort(m, g32 + 6, (int) (h >>> 16));
       m[(int) h] = (byte) 0xf4; // hlt
       m[(int) h + 1] = (byte) 0xeb; // jmp back to hlt
       m[(int) h + 2] = (byte) 0xfd;

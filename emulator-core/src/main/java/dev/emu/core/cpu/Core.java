@@ -73,6 +73,41 @@ final class Core extends TwoByteOps {
       if (halted) {
         return;
       }
+      if (spinInstrs != 0) {
+        fastForwardSpin();
+      }
+    }
+  }
+
+  /**
+   * Exact fast-forward of an idle loop just closed by a branch (Decoder.checkSpin). Overview:
+   * while this CPU runs, nothing outside it changes (devices act between slices or through the
+   * CPU's own host calls, which an idle loop makes none of), so if no event is deliverable now,
+   * none becomes deliverable until the run limit or a counter limit. Whole iterations are
+   * skipped, adding exactly the cycles and retired instructions they would have, stopping
+   * short of every limit; the remaining iterations execute normally, so run() still returns
+   * and counterLimitReached() is still called at the exact boundary.
+   */
+  private void fastForwardSpin() {
+    int perInstrs = spinInstrs;
+    long per = spinExtra + cost;
+    spinInstrs = 0;
+    if (stopRequested || interruptShadow || initPending || sipiPending
+        || (nmiLatched && !nmiBlocked)
+        || ((eflags & IF) != 0 && host.interruptPending())) {
+      return;
+    }
+    long n = (runLimit - cycles - 1) / per;
+    if (unhaltedLimit != Long.MAX_VALUE) {
+      n = Math.min(n, (unhaltedLimit - (cycles - idleCycles) - 1) / per);
+    }
+    if (instructionLimit != Long.MAX_VALUE) {
+      n = Math.min(n, (instructionLimit - retired - 1) / perInstrs);
+    }
+    if (n > 0) {
+      cycles += n * per;
+      retired += n * perInstrs;
+      skippedInstructions += n * perInstrs;
     }
   }
 
@@ -200,6 +235,8 @@ final class Core extends TwoByteOps {
 
   void step() {
     ip = rip;
+    insnStart = rip;
+    nonCanonicalVector = VEC_GP;
     beginFetch();
     cost = CycleTable.BASE;
     retire = true;
@@ -250,9 +287,6 @@ final class Core extends TwoByteOps {
             while ((b & 0xf0) == 0x40) { // only the last REX before the opcode counts
               rex = b;
               b = fetch8();
-              if (ip - rip > 15) {
-                throw gp0();
-              }
             }
             if (isLegacyPrefix(b)) { // REX not directly before the opcode is ignored
               rex = 0;
@@ -264,9 +298,6 @@ final class Core extends TwoByteOps {
           break prefixes;
       }
       rex = 0;
-      if (ip - rip > 14) {
-        throw gp0();
-      }
     }
     if ((rex & 8) != 0) {
       osz = 8;
@@ -404,6 +435,7 @@ final class Core extends TwoByteOps {
         long rel = (byte) fetch8(); // jcc rel8
         if (cond(b & 15)) {
           jumpTo(ip + rel);
+          checkSpin(ip);
         }
         break;
       }
@@ -717,6 +749,7 @@ final class Core extends TwoByteOps {
       case 0xe9: { // jmp rel
         long rel = mode64 || osz == 4 ? fetch32() : (short) fetch16();
         jumpTo(ip + rel);
+        checkSpin(ip);
         break;
       }
       case 0xea: // jmp far ptr
@@ -725,6 +758,7 @@ final class Core extends TwoByteOps {
       case 0xeb: // jmp rel8
         long rel8 = (byte) fetch8();
         jumpTo(ip + rel8);
+        checkSpin(ip);
         break;
       case 0xf1: // int1 / icebp
         raise(VEC_DB, false, 0, ip, false);

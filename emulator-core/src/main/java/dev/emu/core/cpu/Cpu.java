@@ -83,6 +83,7 @@ public final class Cpu {
     c.cr4 = CpuState.CR4_PAE | CpuState.CR4_PGE;
     c.efer = CpuState.EFER_SCE | CpuState.EFER_LME | CpuState.EFER_LMA | CpuState.EFER_NXE;
     c.cr3 = cr3;
+    c.regs[2] = 0;
     c.setSegCache(CpuState.CS, FLAT_CODE64_SELECTOR, 0, 0xffff_ffffL, 0xa09b);
     for (int s : new int[] {CpuState.ES, CpuState.SS, CpuState.DS, CpuState.FS, CpuState.GS}) {
       c.setSegCache(s, FLAT_DATA_SELECTOR, 0, 0xffff_ffffL, 0xc093);
@@ -324,6 +325,25 @@ public final class Cpu {
 
   public boolean isShutdown() {
     return c.shutdown;
+  }
+
+  /**
+   * Exact skipping of provably idle spin loops ({@code jmp .}, a jcc to itself, {@code pause;
+   * jmp back}): the skipped iterations are accounted in cycles and retired instructions exactly
+   * as if executed, and every limit still fires at its exact boundary. On by default
+   * (MachineConfig.fastForward); off interprets every iteration.
+   */
+  public void setFastForward(boolean enabled) {
+    c.fastForward = enabled;
+  }
+
+  public boolean fastForward() {
+    return c.fastForward;
+  }
+
+  /** Instructions accounted by fast-forward rather than interpreted (diagnostics, monitor). */
+  public long skippedInstructions() {
+    return c.skippedInstructions;
   }
 
   /** Total CPUs of the machine, for CPUID topology leaves (default 1). */

@@ -145,6 +145,8 @@ abstract class CpuState {
   long cycles;
   long idleCycles;
   long retired;
+  /** Instructions accounted by fastForwardSpin without being interpreted (diagnostics). */
+  long skippedInstructions;
   long unhaltedLimit = Long.MAX_VALUE;
   long instructionLimit = Long.MAX_VALUE;
   /** run() leaves its loop when cycles reaches this (run limit, or the unhalted-counter limit). */
@@ -152,6 +154,12 @@ abstract class CpuState {
   long runLimit;
   boolean stopRequested;
   int cpuCount = 1;
+  /** Exact skipping of provably idle spin loops (see Core.fastForwardSpin). */
+  boolean fastForward = true;
+  /** Set by a branch that closed an idle loop: instructions per iteration (0 = none). */
+  int spinInstrs;
+  /** Cycles per iteration of that loop besides the branch itself. */
+  int spinExtra;
   /** An interpreter bug that stopped this CPU (never a guest fault). */
   RuntimeException lastError;
 

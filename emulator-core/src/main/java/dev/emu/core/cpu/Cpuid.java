@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * client signature, SDM vol. 4 table 2-1: 06_5EH) and advertises only what the interpreter
  * implements: no x87/SSE (FPU bit off), no SYSENTER, no MTRR/MCE/PSE36; TSC, MSR, PAE, CX8, APIC,
  * PGE, CMOV, PAT, CLFSH, CX16, POPCNT, x2APIC and TSC-deadline (per {@link CpuModel}), LAHF/SAHF,
- * LZCNT, SYSCALL, NX, LM, invariant TSC, perfmon v2 (per {@link CpuModel#pmu()}).
+ * LZCNT, SYSCALL, NX, RDTSCP, LM, invariant TSC, perfmon v2 (per {@link CpuModel#pmu()}).
  */
 final class Cpuid {
   private Cpuid() {}
@@ -36,6 +36,7 @@ final class Cpuid {
   static final int XC_LZCNT = 1 << 5;
   static final int XD_SYSCALL = 1 << 11;
   static final int XD_NX = 1 << 20;
+  static final int XD_RDTSCP = 1 << 27;
   static final int XD_LM = 1 << 29;
 
   static String brand(CpuModel model) {
@@ -102,7 +103,7 @@ final class Cpuid {
         break;
       case 0x8000_0001:
         c = XC_LAHF | XC_LZCNT;
-        d = XD_SYSCALL | XD_NX | XD_LM;
+        d = XD_SYSCALL | XD_NX | XD_RDTSCP | XD_LM;
         break;
       case 0x8000_0002:
       case 0x8000_0003:

@@ -154,6 +154,7 @@ abstract class Decoder extends SystemOps {
     eaOff = addr;
     eaSeg = seg;
     ea = linear(seg, addr);
+    nonCanonicalVector = seg == SS ? VEC_SS : VEC_GP;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -240,6 +241,31 @@ abstract class Decoder extends SystemOps {
       ip = osz == 2 ? target & 0xffff : target & 0xffff_ffffL;
     }
     cost += CycleTable.BRANCH;
+  }
+
+  /**
+   * Called after a taken near jmp/jcc: recognises the two idle loops gcc emits for
+   * {@code while (1);} ({@code jmp .}, or a jcc to itself whose flags cannot change) and
+   * {@code while (1) cpu_relax();} ({@code pause; jmp back}). Neither touches memory, registers
+   * or flags, so iterations can be skipped exactly (see Core.fastForwardSpin).
+   */
+  final void checkSpin(long target) {
+    if (!fastForward) {
+      return;
+    }
+    if (target == rip) {
+      spinInstrs = 1;
+      spinExtra = 0;
+    } else if (target == rip - 2) {
+      long lin = fetchBase + target;
+      if ((lin >>> 12) == fetchVpn && ((lin + 1) >>> 12) == fetchVpn) {
+        int i = fetchPa + ((int) lin & 0xfff);
+        if (ram[i] == (byte) 0xf3 && ram[i + 1] == (byte) 0x90) {
+          spinInstrs = 2;
+          spinExtra = CycleTable.BASE + CycleTable.PAUSE;
+        }
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -58,6 +58,10 @@ abstract class Mmu extends CpuState {
   int fetchPa;
   /** Linear base of CS for fetches (0 in 64-bit mode). */
   long fetchBase;
+  /** Vector for a non-canonical access: VEC_SS while the operand is SS-relative. */
+  int nonCanonicalVector = VEC_GP;
+  /** Linear address of the current instruction's first byte (for the 15-byte limit). */
+  long insnStart;
   /** Descriptor-table and TSS accesses are supervisor accesses even at CPL 3. */
   boolean implicitSupervisor;
   int tlbCpl;
@@ -106,7 +110,7 @@ abstract class Mmu extends CpuState {
       canWrite = true;
     } else {
       if ((efer & EFER_LMA) != 0 && ((lin << 16) >> 16) != lin) {
-        throw gp0();
+        throw fault(nonCanonicalVector, 0); // #SS for stack-segment references, else #GP
       }
       long r = walk(lin, access, user);
       canWrite = (r & 1) != 0;
@@ -523,7 +527,7 @@ abstract class Mmu extends CpuState {
     long lin = fetchBase + ip;
     if ((lin >>> 12) == fetchVpn) {
       fpos = fetchPa + ((int) lin & 0xfff);
-      fend = fetchPa + 0x1000;
+      fend = Math.min(fetchPa + 0x1000, fpos + 15 - (int) (ip - insnStart));
     } else {
       fpos = 0;
       fend = 0;
@@ -566,6 +570,9 @@ abstract class Mmu extends CpuState {
   }
 
   private int fetchSlow(long lin) {
+    if (ip - insnStart > 15) {
+      throw gp0(); // instruction longer than 15 bytes
+    }
     if (!mode64) {
       lin &= 0xffff_ffffL;
     }
@@ -575,7 +582,7 @@ abstract class Mmu extends CpuState {
       fetchVpn = vpn;
       fetchPa = tlbPa[i];
       fpos = fetchPa + ((int) lin & 0xfff) + 1;
-      fend = fetchPa + 0x1000;
+      fend = Math.min(fetchPa + 0x1000, fpos + 15 - (int) (ip - insnStart));
       return ram[fpos - 1] & 0xff;
     }
     long pa = translate(lin, ACC_EXEC);
@@ -583,7 +590,7 @@ abstract class Mmu extends CpuState {
       fetchVpn = lin >>> 12;
       fetchPa = (int) (pa & ~0xfffL);
       fpos = (int) pa + 1;
-      fend = fetchPa + 0x1000;
+      fend = Math.min(fetchPa + 0x1000, fpos + 15 - (int) (ip - insnStart));
       return ram[(int) pa] & 0xff;
     }
     fetchVpn = -1;

@@ -195,6 +195,7 @@ abstract class SystemOps extends Alu {
   // Stack
 
   final void push(int sz, long v) {
+    nonCanonicalVector = VEC_SS;
     int ss = stackSize();
     long sp = regs[4] - sz;
     if (ss == 8) {
@@ -213,6 +214,7 @@ abstract class SystemOps extends Alu {
 
   /** Reads the value at the top of the stack + offset without moving RSP. */
   final long peek(int sz, int offset) {
+    nonCanonicalVector = VEC_SS;
     int ss = stackSize();
     long sp = regs[4] + offset;
     if (ss == 8) {

@@ -253,6 +253,7 @@ abstract class TwoByteOps extends Decoder {
           long rel = osz == 2 && !mode64 ? (short) fetch16() : fetch32();
           if (cond(b & 15)) {
             jumpTo(ip + rel);
+            checkSpin(ip);
           }
         } else if (b >= 0x90 && b <= 0x9f) { // setcc Eb
           modrm(0);

@@ -95,4 +95,28 @@ class ModeSwitchTest {
     assertThat(cpu.reg(2)).isEqualTo(Cpuid.SIGNATURE);
     assertThat(cpu.isHalted()).isFalse();
   }
+
+  @Test
+  void realMode_intThroughIvt_andIret() {
+    PhysicalMemory mem = new PhysicalMemory(1 << 20);
+    Cpu ap = new Cpu(1, mem, new FakeHost(), CpuModel.defaults());
+    mem.load(0x8000, CpuRig.hex("cd20f4")); // .code16: int $0x20; hlt
+    mem.load(0x9000, CpuRig.hex("b83412cf")); // mov $0x1234,%ax; iret
+    mem.write16(0x20 * 4, 0x9000); // IVT[0x20] = 0000:9000
+    mem.write16(0x20 * 4 + 2, 0);
+    ap.signalInit();
+    ap.signalSipi(0x08);
+    assertThat(ap.isHalted()).isFalse(); // INIT+SIPI are taken here (INIT clears registers)
+    ap.setReg(4, 0x7000);
+    while (!ap.isHalted() && ap.cycles() < 10_000) {
+      ap.run(10_000);
+    }
+    assertThat(ap.reg(0) & 0xffff).isEqualTo(0x1234);
+    assertThat(ap.rip()).isEqualTo(3);
+    assertThat(ap.segmentBase(CpuState.CS)).isEqualTo(0x8000);
+    assertThat(ap.reg(4)).isEqualTo(0x7000);
+    assertThat(mem.read16(0x7000 - 2)).as("pushed flags").isEqualTo(0x2);
+    assertThat(mem.read16(0x7000 - 4)).as("pushed CS").isEqualTo(0x0800);
+    assertThat(mem.read16(0x7000 - 6)).as("pushed IP").isEqualTo(2);
+  }
 }

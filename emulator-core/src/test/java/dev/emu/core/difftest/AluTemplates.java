@@ -25,11 +25,18 @@ final class AluTemplates {
   final Random rnd;
   final List<DiffCase> out;
   final int n;
+  /** Generate for 32-bit mode (64-bit operand size and REX forms are dropped). */
+  final boolean mode32;
 
   AluTemplates(Random rnd, List<DiffCase> out, int n) {
+    this(rnd, out, n, false);
+  }
+
+  AluTemplates(Random rnd, List<DiffCase> out, int n, boolean mode32) {
     this.rnd = rnd;
     this.out = out;
     this.n = n;
+    this.mode32 = mode32;
   }
 
   CaseBuilder begin(String name, int size) {
@@ -38,7 +45,7 @@ final class AluTemplates {
 
   /** legacyOk: false when the instruction has REX.W, so AH..BH cannot be encoded. */
   CaseBuilder begin(String name, int size, boolean legacyOk) {
-    CaseBuilder b = new CaseBuilder(rnd, name, legacyOk && size == 8 && rnd.nextBoolean());
+    CaseBuilder b = new CaseBuilder(rnd, name, legacyOk && size == 8 && rnd.nextBoolean(), mode32);
     b.eightBit = size == 8;
     return b;
   }

@@ -28,11 +28,22 @@ final class CaseBuilder {
   boolean memUndefined;
   /** The instruction has an 8-bit register operand: a REX byte is forced unless legacy8. */
   boolean eightBit;
+  /**
+   * 32-bit protected/compatibility mode: no REX (40-4F are INC/DEC), registers 0..7 only,
+   * [disp32] instead of RIP-relative; a case that needed REX is marked unusable.
+   */
+  final boolean mode32;
+  private boolean needsRex;
 
   CaseBuilder(Random rnd, String name, boolean legacy8) {
+    this(rnd, name, legacy8, false);
+  }
+
+  CaseBuilder(Random rnd, String name, boolean legacy8, boolean mode32) {
     this.rnd = rnd;
-    this.name = name;
-    this.legacy8 = legacy8;
+    this.name = mode32 ? name + " [32-bit mode]" : name;
+    this.legacy8 = legacy8 || mode32;
+    this.mode32 = mode32;
     for (int r = 0; r < 16; r++) {
       regs[r] = rnd.nextLong();
     }
@@ -82,7 +93,7 @@ final class CaseBuilder {
   /** A register code for a {@code size}-bit operand, not reserved; the register is reserved. */
   int reg(int size) {
     while (true) {
-      int code = rnd.nextInt(legacy8 ? 8 : 16);
+      int code = rnd.nextInt(legacy8 || mode32 ? 8 : 16);
       int phys = physical(code, size);
       if (phys != DiffEnv.RSP && free(phys) && !(size == 8 && !legacy8 && code == 4)) {
         reserve(phys);
@@ -128,7 +139,7 @@ final class CaseBuilder {
   X86Asm.Rm mem(int off) {
     memOff = off >= 0 ? off : 16 + rnd.nextInt(DiffEnv.WINDOW - 48);
     long target = DiffEnv.SCRATCH_BASE + memOff;
-    int form = rnd.nextInt(legacy8 ? 5 : 6);
+    int form = rnd.nextInt(legacy8 && !mode32 ? 5 : 6);
     switch (form) {
       case 0: // absolute [disp32]
         return X86Asm.Rm.mem(-1, -1, 1, target, 4);
@@ -169,7 +180,7 @@ final class CaseBuilder {
 
   private int baseReg() {
     while (true) {
-      int r = rnd.nextInt(legacy8 ? 8 : 16);
+      int r = rnd.nextInt(legacy8 || mode32 ? 8 : 16);
       if (r != DiffEnv.RSP && free(r)) {
         reserve(r);
         return r;
@@ -191,10 +202,14 @@ final class CaseBuilder {
    * the chosen window offset (the test bytes sit at {@link DiffEnv#TEST_ADDR} on both sides).
    */
   byte[] code(int[] prefixes, boolean rexW, int[] opcode, int regField, X86Asm.Rm rm, long imm, int immSize) {
-    boolean forceRex = eightBit ? !legacy8 : rnd.nextInt(8) == 0;
+    boolean forceRex = mode32 ? false : eightBit ? !legacy8 : rnd.nextInt(8) == 0;
+    if (mode32 && (rexW || regField >= 8 || (rm != null && (rm.reg >= 8 || rm.base >= 8 || rm.index >= 8)))) {
+      needsRex = true;
+    }
     byte[] b = X86Asm.encode(prefixes, rexW, forceRex, opcode, regField, rm, imm, immSize);
     if (ripPending && rm != null && rm.ripRel) {
-      long disp = DiffEnv.SCRATCH_BASE + memOff - (DiffEnv.TEST_ADDR + b.length);
+      // in 32-bit mode the same ModRM means [disp32]: an absolute address
+      long disp = DiffEnv.SCRATCH_BASE + memOff - (mode32 ? 0 : DiffEnv.TEST_ADDR + b.length);
       b = X86Asm.encode(prefixes, rexW, forceRex, opcode, regField, rm.withDisp(disp), imm, immSize);
     }
     return b;
@@ -208,7 +223,10 @@ final class CaseBuilder {
     c.definedFlags = definedFlags;
     c.undefinedRegs = undefinedRegs;
     c.memUndefined = memUndefined;
-    out.add(c);
+    c.mode32 = mode32;
+    if (!needsRex) {
+      out.add(c); // a 32-bit-mode case that would need REX is dropped
+    }
     return c;
   }
 }

@@ -35,6 +35,7 @@ final class ControlTemplates {
       stack();
       branches();
       misc();
+      tightLoops();
     }
   }
 
@@ -201,6 +202,32 @@ final class ControlTemplates {
       b.regs[1] = rnd.nextInt(3) == 0 ? rnd.nextLong() & (a32 ? 0xffff_ffff_0000_0000L : 0) | rnd.nextInt(3) : b.val(64);
       byte[] code = a32 ? new byte[] {0x67, (byte) (0xe0 + k), 4} : new byte[] {(byte) (0xe0 + k), 4};
       b.build(concat(code, MARKER), out);
+    }
+  }
+
+  /**
+   * Tight loops that terminate: LOOP/LOOPE/LOOPNE/JRCXZ to themselves, dec+jnz, pause+dec+jnz,
+   * a few to a few thousand iterations. These look like idle spin loops to an interpreter that
+   * fast-forwards them, which must stay exact.
+   */
+  void tightLoops() {
+    String[] hex = {"e2fe", "67e2fd", "e1fe", "e0fe", "e3fe", "ffc975fc", "f390ffc975fa", "48ffc975fb",
+      "ffc9e30275fa", "ffc975fe"};
+    for (String h : hex) {
+      CaseBuilder b = begin("tight loop " + h, 64);
+      int[] counts = {1, 2, 3, 17, 1000, 4097};
+      b.regs[1] = (b.regs[1] & (h.startsWith("67") ? 0xffff_ffff_0000_0000L : 0)) | counts[rnd.nextInt(counts.length)];
+      if (h.equals("e3fe")) {
+        b.regs[1] |= 1; // jrcxz to self with RCX != 0 falls through
+      }
+      if (h.equals("ffc975fe")) {
+        b.regs[1] = 1; // dec ecx; jnz to the jnz itself: ZF=1 after the dec, falls through
+      }
+      byte[] code = new byte[h.length() / 2];
+      for (int i = 0; i < code.length; i++) {
+        code[i] = (byte) Integer.parseInt(h.substring(2 * i, 2 * i + 2), 16);
+      }
+      b.build(code, out);
     }
   }
 

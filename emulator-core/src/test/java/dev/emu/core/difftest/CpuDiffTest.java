@@ -25,7 +25,11 @@ class CpuDiffTest {
     HostExecutor host = HostExecutor.build();
     EmuExecutor emu = new EmuExecutor();
     DiffCases.Features features = emulatedFeatures(emu);
-    List<DiffCase> cases = DiffCases.generate(SEED, PER_VARIANT, features);
+    boolean compat32 = host.supportsCompat32();
+    List<DiffCase> cases = DiffCases.generate(SEED, PER_VARIANT, features, compat32);
+    if (!compat32) {
+      System.out.println("difftest: host kernel cannot run 32-bit compatibility mode; 32-bit cases skipped");
+    }
     List<DiffResult> expected = host.run(cases);
 
     Map<String, StringBuilder> failures = new LinkedHashMap<>();

@@ -23,6 +23,10 @@ final class DiffCase {
    * is compared byte for byte.
    */
   long emuRflagsOr;
+  /** Runs in 32-bit mode (host: compatibility mode; emu: protected mode without paging). */
+  boolean mode32;
+  /** Extra description (e.g. the mnemonics of an instruction chain). */
+  String detail = "";
   final long rflags;
   final long[] regs;
   final long memSeed;
@@ -39,13 +43,18 @@ final class DiffCase {
     this.memSeed = memSeed;
   }
 
-  /** Stores {@code len} bytes of {@code value} little-endian at window offset {@code off}. */
+  /** Stores {@code len} bytes of {@code value} little-endian at scratch offset {@code off}. */
   void patch(int off, long value, int len) {
     patches.add(new long[] {off, value, len});
   }
 
   byte[] initialWindow() {
-    byte[] w = DiffEnv.fillWindow(memSeed);
+    return java.util.Arrays.copyOf(initialScratch(), DiffEnv.WINDOW);
+  }
+
+  /** The whole scratch region before the instruction: seed fill, then the patches. */
+  byte[] initialScratch() {
+    byte[] w = DiffEnv.fillScratch(memSeed);
     for (long[] p : patches) {
       for (int i = 0; i < p[2]; i++) {
         w[(int) p[0] + i] = (byte) (p[1] >>> (8 * i));
@@ -74,12 +83,15 @@ final class DiffCase {
         sb.append(i == 0 ? "" : ",").append(Long.toHexString(p[0])).append('=').append(DiffEnv.hex(b));
       }
     }
+    if (mode32) {
+      sb.append(" 32");
+    }
     return sb.toString();
   }
 
   String describe() {
     StringBuilder sb = new StringBuilder();
-    sb.append(name).append("  bytes=").append(DiffEnv.hex(code)).append("  rflags=")
+    sb.append(name).append(detail.isEmpty() ? "" : " (" + detail + ")").append("  bytes=").append(DiffEnv.hex(code)).append("  rflags=")
         .append(DiffEnv.flagNames(rflags)).append('\n');
     for (int r = 0; r < 16; r++) {
       sb.append(String.format("  %s=%016x", DiffEnv.REG_NAMES[r], regs[r]));

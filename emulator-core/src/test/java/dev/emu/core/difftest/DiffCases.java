@@ -19,6 +19,11 @@ final class DiffCases {
   }
 
   static List<DiffCase> generate(long seed, int n, Features features) {
+    return generate(seed, n, features, true);
+  }
+
+  /** @param mode32 include the 32-bit-mode cases (the host kernel must support compatibility mode) */
+  static List<DiffCase> generate(long seed, int n, Features features, boolean mode32) {
     Random rnd = new Random(seed);
     List<DiffCase> out = new ArrayList<>();
     new AluTemplates(rnd, out, n).all();
@@ -26,6 +31,14 @@ final class DiffCases {
     new StringTemplates(rnd, out, n).all();
     new ControlTemplates(rnd, out, n * 2).all();
     new EdgeTemplates(rnd, out, n).all();
+    new ChainTemplates(rnd, out, n * 200).all();
+    // 32-bit mode (host compatibility mode, emu protected mode): the generic templates without REX
+    if (mode32) {
+      new AluTemplates(rnd, out, Math.max(1, n / 4), true).all();
+      new MiscTemplates(rnd, out, Math.max(1, n / 4), true).all(features);
+      new StringTemplates(rnd, out, Math.max(1, n / 4), true).all();
+      new Legacy32Templates(rnd, out, n * 4).all();
+    }
     return out;
   }
 }

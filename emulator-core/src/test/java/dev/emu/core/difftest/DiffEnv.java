@@ -11,8 +11,12 @@ final class DiffEnv {
   static final long TEST_ADDR = CODE_BASE + 0x800;
   static final long SCRATCH_BASE = 0x200000L;
   static final int WINDOW = 512;
-  /** The page after the scratch page: unmapped on the host and in emu, for #PF cases. */
-  static final long UNMAPPED_PAGE = SCRATCH_BASE + 0x1000;
+  /** GS base on both sides (host: arch_prctl; emu: IA32_GS_BASE), for GS-relative operands. */
+  static final long GS_BASE = SCRATCH_BASE + 0x100;
+  /** Whole scratch region: initialised from the seed, compared by hash. */
+  static final int SCRATCH_SIZE = 0x3000;
+  /** The page after the scratch region: unmapped on the host and in emu, for #PF cases. */
+  static final long UNMAPPED_PAGE = SCRATCH_BASE + SCRATCH_SIZE;
   /** RSP of every case unless a template sets it: the top of the window (pushes land inside). */
   static final long DEFAULT_RSP = SCRATCH_BASE + WINDOW - 64;
 
@@ -37,11 +41,23 @@ final class DiffEnv {
 
   private DiffEnv() {}
 
-  /** Same generator as the C helper: window = successive splitmix64 outputs, little-endian. */
+  /** Same generator as the C helper: successive splitmix64 outputs, little-endian. */
   static byte[] fillWindow(long seed) {
-    byte[] w = new byte[WINDOW];
+    return java.util.Arrays.copyOf(fillScratch(seed), WINDOW);
+  }
+
+  static long fnv(byte[] b) {
+    long h = 0xcbf29ce484222325L;
+    for (byte x : b) {
+      h = (h ^ (x & 0xff)) * 0x100000001b3L;
+    }
+    return h;
+  }
+
+  static byte[] fillScratch(long seed) {
+    byte[] w = new byte[SCRATCH_SIZE];
     long st = seed;
-    for (int i = 0; i < WINDOW; i += 8) {
+    for (int i = 0; i < w.length; i += 8) {
       st += 0x9e3779b97f4a7c15L;
       long z = st;
       z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;

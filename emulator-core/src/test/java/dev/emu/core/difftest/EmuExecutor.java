@@ -34,8 +34,15 @@ final class EmuExecutor {
     image[code.length] = (byte) 0xf4; // hlt
     try {
       memory.load(DiffEnv.TEST_ADDR, image);
-      memory.load(DiffEnv.SCRATCH_BASE, c.initialWindow());
-      rig.start(cpu, DiffEnv.TEST_ADDR, c.regs[DiffEnv.RSP], c.regs, c.rflags | c.emuRflagsOr);
+      memory.load(DiffEnv.SCRATCH_BASE, c.initialScratch());
+      if (c.mode32) {
+        rig.startProtected32(cpu, DiffEnv.TEST_ADDR, c.regs[DiffEnv.RSP], c.regs, c.rflags | c.emuRflagsOr);
+      } else {
+        rig.start(cpu, DiffEnv.TEST_ADDR, c.regs[DiffEnv.RSP], c.regs, c.rflags | c.emuRflagsOr);
+        if (!cpu.writeMsr(0xc000_0101, DiffEnv.GS_BASE)) { // IA32_GS_BASE, as the host helper's
+          throw new IllegalStateException("IA32_GS_BASE not writable");
+        }
+      }
       if (!LongModeRig.runToHalt(cpu, 1_000_000)) {
         return DiffResult.fault(NO_HALT);
       }
@@ -44,14 +51,20 @@ final class EmuExecutor {
         // the handler halted at once: RSP points at the exception frame (error code first if any)
         long rsp = cpu.reg(DiffEnv.RSP);
         boolean err = DiffResult.hasErrorCode(vector);
-        long ripAt = rsp + (err ? 8 : 0);
-        if (ripAt >= 0 && ripAt + 24 <= memory.size()) {
+        int slot = c.mode32 ? 4 : 8; // 32-bit frame: [err] EIP CS EFLAGS; 64-bit: [err] RIP CS RFLAGS RSP SS
+        long ripAt = rsp + (err ? slot : 0);
+        if (ripAt >= 0 && ripAt + 3 * slot <= memory.size()) {
           long[] regs = new long[16];
           for (int r = 0; r < 16; r++) {
             regs[r] = cpu.reg(r);
           }
-          return DiffResult.fault(vector, err ? memory.read64(rsp) : -1, cpu.cr2(), memory.read64(ripAt),
-              memory.read64(ripAt + 16), regs);
+          long errCode = err ? (c.mode32 ? memory.read32(rsp) & 0xffff_ffffL : memory.read64(rsp)) : -1;
+          long rip = c.mode32 ? memory.read32(ripAt) & 0xffff_ffffL : memory.read64(ripAt);
+          long flags = c.mode32 ? memory.read32(ripAt + 8) & 0xffff_ffffL : memory.read64(ripAt + 16);
+          byte[] scratch = new byte[DiffEnv.SCRATCH_SIZE];
+          memory.copyOut(DiffEnv.SCRATCH_BASE, scratch, 0, scratch.length);
+          return DiffResult.fault(vector, errCode, cpu.cr2(), rip, flags, regs)
+              .withMemory(java.util.Arrays.copyOf(scratch, DiffEnv.WINDOW), DiffEnv.fnv(scratch));
         }
         return DiffResult.fault(vector);
       }
@@ -63,9 +76,11 @@ final class EmuExecutor {
       for (int r = 0; r < 16; r++) {
         regs[r] = cpu.reg(r);
       }
-      byte[] window = new byte[DiffEnv.WINDOW];
-      memory.copyOut(DiffEnv.SCRATCH_BASE, window, 0, window.length);
-      return DiffResult.state(cpu.rflags(), regs, window);
+      byte[] scratch = new byte[DiffEnv.SCRATCH_SIZE];
+      memory.copyOut(DiffEnv.SCRATCH_BASE, scratch, 0, scratch.length);
+      DiffResult r = DiffResult.state(cpu.rflags(), regs, java.util.Arrays.copyOf(scratch, DiffEnv.WINDOW));
+      r.scratchHash = DiffEnv.fnv(scratch);
+      return r;
     } catch (RuntimeException e) {
       lastException = e.toString();
       return DiffResult.fault(JAVA_EXCEPTION);

@@ -23,6 +23,17 @@ final class HostExecutor {
         NativeBuild.testSource("native/difftest_host.c"), "difftest_host"));
   }
 
+  /**
+   * True if the host kernel can run 32-bit compatibility-mode code (IA32 emulation enabled):
+   * a NOP in 32-bit mode must come back without a fault.
+   */
+  boolean supportsCompat32() throws IOException, InterruptedException {
+    DiffCase nop = new DiffCase("probe32", new byte[] {(byte) 0x90}, 0, new long[16], 0);
+    nop.mode32 = true;
+    DiffResult r = run(List.of(nop)).get(0);
+    return !r.fault;
+  }
+
   List<DiffResult> run(List<DiffCase> cases) throws IOException, InterruptedException {
     Path in = Files.createTempFile(NativeBuild.targetDir(), "difftest", ".in");
     try {

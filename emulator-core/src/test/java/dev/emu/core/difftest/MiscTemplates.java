@@ -22,10 +22,14 @@ final class MiscTemplates {
   private final AluTemplates alu;
 
   MiscTemplates(Random rnd, List<DiffCase> out, int n) {
+    this(rnd, out, n, false);
+  }
+
+  MiscTemplates(Random rnd, List<DiffCase> out, int n, boolean mode32) {
     this.rnd = rnd;
     this.out = out;
     this.n = n;
-    this.alu = new AluTemplates(rnd, out, n);
+    this.alu = new AluTemplates(rnd, out, n, mode32);
   }
 
   void all(DiffCases.Features features) {
@@ -174,8 +178,8 @@ final class MiscTemplates {
         if (size <= srcSize && k != 4) {
           continue;
         }
-        if (k == 4 && size == 16) {
-          continue;
+        if (k == 4 && (size == 16 || alu.mode32)) {
+          continue; // 63 is ARPL outside 64-bit mode
         }
         for (int memPass = 0; memPass < 2; memPass++) {
           for (int i = 0; i < n; i++) {
@@ -251,7 +255,7 @@ final class MiscTemplates {
   /** LEA (8D) with operand sizes 16/32/64 and address sizes 32 (67) and 64. No flags affected. */
   void lea() {
     for (int size : WIDE) {
-      for (int a32 = 0; a32 < 2; a32++) {
+      for (int a32 = 0; a32 < (alu.mode32 ? 1 : 2); a32++) { // 67 in 32-bit mode is 16-bit addressing
         for (int i = 0; i < n * 2; i++) {
           CaseBuilder b = alu.begin("lea" + size + (a32 == 1 ? " addr32" : ""), size);
           Rm rm = b.mem(-1);

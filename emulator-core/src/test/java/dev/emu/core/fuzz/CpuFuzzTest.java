@@ -14,7 +14,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Robustness: random byte streams executed in 64-bit mode (IDT handlers that halt) must never
+ * Robustness: random byte streams executed in 64-bit mode, a quarter of them in 32-bit protected
+ * mode (IDT handlers that halt), must never
  * let a Java exception escape {@link Cpu#run}, and must not trip the safety net inside it either
  * ({@link Cpu#lastError()}: Cpu.run turns an interpreter exception into a shutdown, which hides
  * the bug from the caller but is still a bug). Deterministic seed; the system area (page tables,
@@ -66,7 +67,13 @@ class CpuFuzzTest {
       try {
         rig.restoreSystemArea();
         memory.load(CODE, stream);
-        rig.start(cpu, CODE, STACK, regs, rnd.nextLong() & 0xcd5);
+        if (i % 4 == 3) {
+          // a quarter in 32-bit protected mode (no paging: every address is RAM or MMIO, so streams
+          // run longer, and may switch modes themselves)
+          rig.startProtected32(cpu, CODE, STACK, regs, rnd.nextLong() & 0xcd5);
+        } else {
+          rig.start(cpu, CODE, STACK, regs, rnd.nextLong() & 0xcd5);
+        }
         long cycles0 = cpu.cycles();
         LongModeRig.runToHalt(cpu, CYCLES_PER_STREAM);
         if (cpu.lastError() != null && escaped.size() < 20) {

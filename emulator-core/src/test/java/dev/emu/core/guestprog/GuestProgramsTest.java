@@ -25,7 +25,7 @@ class GuestProgramsTest {
   private static final long MAX_CYCLES = 1_000_000_000L;
 
   @ParameterizedTest
-  @ValueSource(strings = {"sort", "crc32", "sieve", "fmt", "recurse", "switch", "int128"})
+  @ValueSource(strings = {"sort", "crc32", "sieve", "fmt", "recurse", "switch", "int128", "bits"})
   void program_runsToCompletion_withHostChecksum(String name) throws Exception {
     assumeTrue(GuestBuild.toolsPresent(), "gcc not installed");
     GuestBuild.Program p = GuestBuild.build(name);
