@@ -42,4 +42,6 @@ clean:
 .PHONY: all clean
 # kuser: host unit tests of tty/shell/fs/proc/sysctl (make -f guest.mk OUT=... hosttest)
 -include kernel/tests/hosttest.mk
+# kcore: host unit test of vsnprintf/kstrto* (make -f guest.mk OUT=... kcore-hosttest)
+-include kernel/tests/kcore/hosttest.mk
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

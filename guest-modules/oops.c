@@ -8,6 +8,9 @@
  *   insmod oops.ko type=panic      panic("oops.ko: requested panic")
  * The faulting functions are in the module's core text, so RIP shows e.g.
  *   RIP: 0010:oops_null_deref+0x.../0x... [oops]  and the trace goes through oops_init.
+ * oops_kind() comes first in .text so that the faulting instructions lie more than 42 bytes into
+ * the page: the "Code:" line can then show its 42 bytes before RIP (Linux prints "Code: Bad RIP
+ * value." when they would start in the unmapped page before a module's text).
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
@@ -22,7 +25,24 @@ static int divisor;
 module_param(divisor, int, 0444);
 MODULE_PARM_DESC(divisor, "divisor used by type=divzero (default 0)");
 
-static noinline int oops_null_deref(void)
+enum oops_kind { OOPS_NULL, OOPS_BUG, OOPS_DIVZERO, OOPS_WARN, OOPS_PANIC, OOPS_UNKNOWN };
+
+static noinline __attribute__((section(".text"))) enum oops_kind oops_kind(const char *t)
+{
+	if (!strcmp(t, "null"))
+		return OOPS_NULL;
+	if (!strcmp(t, "bug"))
+		return OOPS_BUG;
+	if (!strcmp(t, "divzero"))
+		return OOPS_DIVZERO;
+	if (!strcmp(t, "warn"))
+		return OOPS_WARN;
+	if (!strcmp(t, "panic"))
+		return OOPS_PANIC;
+	return OOPS_UNKNOWN;
+}
+
+static noinline __attribute__((cold)) int oops_null_deref(void)
 {
 	int *volatile p = NULL;
 
@@ -30,14 +50,14 @@ static noinline int oops_null_deref(void)
 	return *p;
 }
 
-static noinline void oops_bug(void)
+static noinline __attribute__((cold)) void oops_bug(void)
 {
 	BUG();
 }
 
 static volatile int oops_sink;
 
-static noinline int oops_divzero(int d)
+static noinline __attribute__((cold)) int oops_divzero(int d)
 {
 	volatile int num = 42;
 
@@ -48,20 +68,22 @@ static noinline int oops_divzero(int d)
 static int __init oops_init(void)
 {
 	printk(KERN_INFO "oops: type=%s\n", type);
-	if (!strcmp(type, "null"))
+	switch (oops_kind(type)) {
+	case OOPS_NULL:
 		return oops_null_deref();
-	if (!strcmp(type, "bug")) {
+	case OOPS_BUG:
 		oops_bug();
 		return 0;
-	}
-	if (!strcmp(type, "divzero"))
+	case OOPS_DIVZERO:
 		return oops_divzero(divisor) < 0 ? -EINVAL : 0;
-	if (!strcmp(type, "warn")) {
+	case OOPS_WARN:
 		WARN_ON(1);
 		return 0;
-	}
-	if (!strcmp(type, "panic"))
+	case OOPS_PANIC:
 		panic("oops.ko: requested panic");
+	default:
+		break;
+	}
 	printk(KERN_ERR "oops: unknown type '%s' (null, bug, divzero, warn, panic)\n", type);
 	return -EINVAL;
 }

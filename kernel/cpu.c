@@ -153,12 +153,8 @@ void cpu_init(int cpu)
 	struct desc_ptr i = { sizeof(idt) - 1, (u64)idt };
 	__asm__ volatile("lgdt %0" :: "m"(g));
 	__asm__ volatile("lidt %0" :: "m"(i));
+	/* CS is already 0x10 (boot.S and the AP trampoline jump there): same selector, no reload */
 	__asm__ volatile(
-		"pushq $0x10\n\t"
-		"leaq 1f(%%rip), %%rax\n\t"
-		"pushq %%rax\n\t"
-		"lretq\n"
-		"1:\n\t"
 		"movl $0x18, %%eax\n\t"
 		"movl %%eax, %%ss\n\t"
 		"xorl %%eax, %%eax\n\t"
@@ -178,7 +174,9 @@ void cpu_init(int cpu)
 	cl->irq_stack_top = (unsigned long)irq + IRQ_STACK_SIZE;
 	cl->nmi_stack_top = (unsigned long)nmis + IST_STACK_SIZE;
 	cl->df_stack_top = (unsigned long)dfs + IST_STACK_SIZE;
-	wrmsrl(MSR_GS_BASE, (u64)cl);
+	/* GS base: the direct-map alias of this CPU's page (as Linux, whose per-CPU areas are in the
+	 * direct map: "GS:ffff88800fa00000" in register dumps); %gs:0 still holds cl itself */
+	wrmsrl(MSR_GS_BASE, (u64)__va(__pa(cl)));
 	wrmsrl(MSR_KERNEL_GS_BASE, 0);
 	wrmsrl(MSR_FS_BASE, 0);
 	/* CR0: PE MP ET NE WP AM PG (Linux: 0x80050033); CR4: PAE PGE OSFXSR... keep PAE|PGE|PSE|DE */

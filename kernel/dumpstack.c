@@ -22,27 +22,34 @@ extern char boot_stack[], boot_stack_top[];
 /* serialises dumps from several CPUs (re-entrant for the owner, e.g. NMI on top of a dump) */
 static volatile int dump_owner = -1;
 
-int dump_lock_get(void)
+/* token: bit 0 = nested (already the owner), bit 9 = IF to restore (IRQs are off while held) */
+unsigned long dump_lock_get(void)
 {
+	unsigned long flags = arch_local_irq_save() & 0x200;
 	int cpu = smp_processor_id(), old;
 	unsigned long spins = 0;
 	for (;;) {
 		old = -1;
 		if (__atomic_compare_exchange_n(&dump_owner, &old, cpu, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			return 0;
+			return flags;
 		if (old == cpu)
-			return 1;              /* nested: already owner */
+			return flags | 1;      /* nested: already owner */
 		if (++spins > 200000000UL && panic_cpu == cpu)
 			dump_owner = -1;       /* bust during panic */
 		cpu_relax();
 	}
 }
 
-void dump_lock_put(int nested)
+void dump_lock_put(unsigned long token)
 {
-	if (!nested)
+	if (!(token & 1))
 		__atomic_store_n(&dump_owner, -1, __ATOMIC_SEQ_CST);
+	if (token & 0x200)
+		arch_local_irq_enable();
 }
+
+unsigned long printk_cpu_sync_get(void) { return dump_lock_get(); }
+void printk_cpu_sync_put(unsigned long token) { dump_lock_put(token); }
 
 void dump_stack_print_info(const char *log_lvl)
 {
@@ -235,7 +242,7 @@ noinline void show_stack(struct task_struct *task, unsigned long *sp)
 
 noinline void dump_stack(void)
 {
-	int nested = dump_lock_get();
+	unsigned long nested = dump_lock_get();
 	dump_stack_print_info(KERN_DEFAULT);
 	show_stack(NULL, NULL);
 	dump_lock_put(nested);
@@ -243,7 +250,7 @@ noinline void dump_stack(void)
 
 void show_regs(struct pt_regs *regs)
 {
-	int nested = dump_lock_get();
+	unsigned long nested = dump_lock_get();
 	show_regs_print_info(KERN_DEFAULT);
 	__show_regs(regs, user_mode(regs) ? SHOW_REGS_USER : SHOW_REGS_ALL);
 	if (!user_mode(regs))
@@ -322,6 +329,58 @@ void die(const char *str, struct pt_regs *regs, long err)
 	if (__die(str, regs, err))
 		sig = 0;
 	oops_end(flags, regs, sig);
+}
+
+/* WARN(cond, fmt, ...): the cut-here line and the message, then the ud2 (BUGFLAG_NO_CUT_HERE) */
+void __warn_printk(const char *fmt, ...)
+{
+	va_list ap;
+	printk(KERN_WARNING CUT_HERE);
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+extern struct bug_entry __start___bug_table[], __stop___bug_table[];
+
+static unsigned long bug_addr(const struct bug_entry *b)
+{
+	return (unsigned long)b + b->bug_addr_disp;
+}
+
+static struct bug_entry *find_bug(unsigned long addr)
+{
+	for (struct bug_entry *b = __start___bug_table; b < __stop___bug_table; b++)
+		if (bug_addr(b) == addr)
+			return b;
+	return module_find_bug(addr);
+}
+
+/* lib/bug.c (5.4): called by the #UD handler for a kernel-mode ud2 */
+enum bug_trap_type report_bug(unsigned long bugaddr, struct pt_regs *regs)
+{
+	const unsigned char *p = (const unsigned char *)bugaddr;
+	if (p[0] != 0x0f || p[1] != 0x0b)           /* is_valid_bugaddr: a ud2 */
+		return BUG_TRAP_TYPE_NONE;
+	struct bug_entry *bug = find_bug(bugaddr);
+	if (!bug)
+		return BUG_TRAP_TYPE_NONE;
+	const char *file = (const char *)bug + bug->file_disp;
+	unsigned int line = bug->line;
+	bool warning = bug->flags & BUGFLAG_WARNING;
+	if (warning && (bug->flags & BUGFLAG_ONCE)) {
+		if (bug->flags & BUGFLAG_DONE)
+			return BUG_TRAP_TYPE_WARN;
+		bug->flags |= BUGFLAG_DONE;
+	}
+	if (!(bug->flags & BUGFLAG_NO_CUT_HERE))
+		printk(KERN_DEFAULT CUT_HERE);
+	if (warning) {
+		__warn(file, line, (void *)bugaddr, regs);
+		return BUG_TRAP_TYPE_WARN;
+	}
+	printk(KERN_CRIT "kernel BUG at %s:%u!\n", file, line);
+	return BUG_TRAP_TYPE_BUG;
 }
 
 void __warn(const char *file, int line, void *caller, struct pt_regs *regs)

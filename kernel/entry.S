@@ -56,7 +56,11 @@
 	.endif
 	SAVE_REGS
 	movq %rsp, %rdi
+	.if \has_error_code == 0
+	xorl %esi, %esi                  /* as Linux: no error code -> 0 ("divide error: 0000") */
+	.else
 	movq PTREGS_ORIG_AX(%rsp), %rsi
+	.endif
 	movq $-1, PTREGS_ORIG_AX(%rsp)   /* as Linux: no ORIG_RAX for exceptions */
 	movq %rsp, %rbx
 	andq $~15, %rsp
@@ -140,13 +144,18 @@ exception_return:
 nmi:
 	pushq $-1
 	SAVE_REGS
+	.size nmi, . - nmi
+/* Linux 5.4 calls do_nmi from end_repeat_nmi (after its nested-NMI handling), so NMI call traces
+ * end in " end_repeat_nmi+0x.../0x..."; the name is kept for that */
+	.type end_repeat_nmi, @function
+end_repeat_nmi:
 	movq %rsp, %rdi
 	movq %rsp, %rbx
 	andq $~15, %rsp
 	call do_nmi
 	movq %rbx, %rsp
 	RESTORE_REGS_IRET
-	.size nmi, . - nmi
+	.size end_repeat_nmi, . - end_repeat_nmi
 
 /* external (IOAPIC) interrupts 0x20..0xeb: stubs push ~vector and jump to common_interrupt */
 	.p2align 4
@@ -225,7 +234,7 @@ ret_from_fork:
 tr_start:
 	cli
 	cld
-	mov %cs, %ax
+	mov $(TRAMP_BASE >> 4), %ax      /* = CS after SIPI vector 0x08 (no segment register reads) */
 	mov %ax, %ds
 	lgdtl (tr_gdtr - tr_start)
 	mov %cr0, %eax

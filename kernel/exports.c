@@ -42,6 +42,7 @@
 #pragma weak kstrtobool
 #pragma weak panic
 #pragma weak __warn
+#pragma weak __warn_printk
 #pragma weak preempt_schedule
 #pragma weak arch_spin_lock
 #pragma weak arch_spin_trylock
@@ -107,6 +108,7 @@ EXPORT_SYMBOL(kstrtoint);
 EXPORT_SYMBOL(kstrtobool);
 EXPORT_SYMBOL(panic);
 EXPORT_SYMBOL(__warn);
+EXPORT_SYMBOL(__warn_printk);
 
 /* ---- preemption ---- */
 void preempt_count_add(int val);

@@ -5,6 +5,7 @@
 #include "string.h"
 #include "mm.h"
 #include "spinlock.h"
+#include "sched.h"
 #include "io.h"
 #include "boot.h"
 #include "spinlock.h"
@@ -32,6 +33,23 @@ static void mark(unsigned long pfn, unsigned long n, bool used)
 	for (; n; n--, pfn++) {
 		if (pfn >= MAX_PFN)
 			return;
+		/* whole words at once (boot marks ~64k pages: keep it cheap for the emulator) */
+		if (!(pfn & 63) && n >= 64) {
+			unsigned long w = page_bitmap[pfn / 64];
+			int set = 0;
+			for (unsigned long b = w; b; b &= b - 1)
+				set++;
+			if (used) {
+				free_pages_cnt -= 64 - set;
+				page_bitmap[pfn / 64] = ~0UL;
+			} else {
+				free_pages_cnt += set;
+				page_bitmap[pfn / 64] = 0;
+			}
+			pfn += 63;
+			n -= 63;
+			continue;
+		}
 		bool was = test_bit(pfn, page_bitmap);
 		if (used && !was) {
 			set_bit(pfn, page_bitmap);
@@ -51,11 +69,13 @@ void memblock_reserve(unsigned long phys, unsigned long size)
 	mark(s, e - s, true);
 }
 
+static void areas_init(void);
+
 void mm_init(struct boot_info *bi)
 {
 	unsigned int i;
 	memset(page_bitmap, 0xff, sizeof(page_bitmap));
-	free_pages_cnt = MAX_PFN;
+	free_pages_cnt = 0;                      /* counts free RAM pages as ranges are released */
 	for (i = 0; i < bi->nr_mem; i++) {
 		if (bi->mem[i].type != 1)
 			continue;
@@ -70,16 +90,12 @@ void mm_init(struct boot_info *bi)
 		if (e > max_pfn)
 			max_pfn = e;
 	}
-	free_pages_cnt -= MAX_PFN - free_pages_cnt > 0 ? 0 : 0;
-	/* free_pages_cnt now counts free RAM pages (started at MAX_PFN "free" while all bits were set) */
-	free_pages_cnt = 0;
-	for (i = 0; i < max_pfn; i++)
-		if (!test_bit(i, page_bitmap))
-			free_pages_cnt++;
 	memblock_reserve(0, 0x100000);                        /* real-mode area, trampoline, BIOS */
 	memblock_reserve(__pa(_text), _end - _text);           /* kernel image incl. bss */
 	for (i = 0; i < bi->nr_reserved; i++)
 		memblock_reserve(bi->reserved[i].addr, bi->reserved[i].size);
+
+	areas_init();
 
 	/* trampoline page table keeps the identity map; the kernel's drops it (NULL derefs fault) */
 	memcpy(tramp_pml4, boot_pml4, sizeof(tramp_pml4));
@@ -179,6 +195,8 @@ static DEFINE_SPINLOCK(km_lock);
 void *kmalloc(size_t size, gfp_t flags)
 {
 	size_t need = size + KM_HDR;
+	if (!(flags & GFP_ATOMIC))
+		might_sleep();                   /* preempt=voluntary: a reschedule point, as in Linux */
 	struct km_hdr *h;
 	if (need > 4096) {
 		unsigned long n = (need + PAGE_SIZE - 1) >> PAGE_SHIFT;
@@ -388,8 +406,7 @@ struct vm_area {
 	u32 len[AREA_PAGES];                     /* pages of the allocation starting here */
 	raw_spinlock_t lock;
 };
-static struct vm_area module_area = { .base = MODULES_VADDR, .lock = __SPIN_LOCK_UNLOCKED(x) };
-static struct vm_area stack_area = { .base = VMALLOC_START, .lock = __SPIN_LOCK_UNLOCKED(x) };
+static struct vm_area module_area, stack_area;   /* bss; bases set by mm_init */
 
 static long area_reserve(struct vm_area *a, unsigned long n)
 {
@@ -471,6 +488,14 @@ static void area_free(struct vm_area *a, const void *addr)
 		a->len[first] = 0;
 	}
 	raw_spin_unlock_irqrestore(&a->lock, f);
+}
+
+static void areas_init(void)
+{
+	module_area.base = MODULES_VADDR;
+	stack_area.base = VMALLOC_START;
+	raw_spin_lock_init(&module_area.lock);
+	raw_spin_lock_init(&stack_area.lock);
 }
 
 void *module_alloc(unsigned long size) { return area_alloc(&module_area, size); }

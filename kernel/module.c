@@ -31,6 +31,7 @@
 #include "mm.h"
 #include "taint.h"
 #include "module.h"
+#include "bug.h"
 #include "export.h"
 
 static DEFINE_SPINLOCK(module_lock);
@@ -287,7 +288,7 @@ struct load_info {
 	unsigned int shnum;
 	const char *secstrings;
 	u64 secstrings_size;
-	unsigned int symindex, strindex, modinfoindex, paramindex, ksymindex;
+	unsigned int symindex, strindex, modinfoindex, paramindex, ksymindex, bugindex;
 	const char *strtab;
 	u64 strtab_size;
 	Elf64_Sym *syms;                /* aligned copy of the symbol table */
@@ -353,7 +354,7 @@ static int elf_validity_check(struct load_info *info)
 	info->secstrings_size = ss->sh_size;
 
 	info->symindex = info->strindex = info->modinfoindex = 0;
-	info->paramindex = info->ksymindex = 0;
+	info->paramindex = info->ksymindex = info->bugindex = 0;
 	for (i = 1; i < info->shnum; i++) {
 		const Elf64_Shdr *s = &info->shdr[i];
 		const char *n;
@@ -390,6 +391,8 @@ static int elf_validity_check(struct load_info *info)
 			info->paramindex = i;
 		else if (!strcmp(n, "__ksymtab") && (s->sh_flags & SHF_ALLOC) && s->sh_type == SHT_PROGBITS)
 			info->ksymindex = i;
+		else if (!strcmp(n, "__bug_table") && (s->sh_flags & SHF_ALLOC) && s->sh_type == SHT_PROGBITS)
+			info->bugindex = i;
 	}
 	if (!info->symindex) {
 		printk(KERN_WARNING "module has no symbols (stripped?)\n");
@@ -1047,6 +1050,20 @@ static unsigned long mod_find_sym(const struct module *mod, const char *name)
 	return 0;
 }
 
+/* The module's __bug_table (BUG/WARN sites, relocated in place; module_bug_finalize in Linux).
+ * Entries whose ud2 lies outside the module are never matched, so a bad table is harmless. */
+static void find_bug_table(struct module *mod, struct load_info *info)
+{
+	const Elf64_Shdr *s;
+	if (!info->bugindex || !info->sec_dest[info->bugindex])
+		return;
+	s = &info->shdr[info->bugindex];
+	if (s->sh_size % sizeof(struct bug_entry) || info->sec_dest[info->bugindex] % 4)
+		return;
+	mod->bug_table = (struct bug_entry *)(unsigned long)info->sec_dest[info->bugindex];
+	mod->num_bugs = s->sh_size / sizeof(struct bug_entry);
+}
+
 /* The module's own EXPORT_SYMBOLs (relocated __ksymtab entries) for modules loaded later. */
 static int collect_exports(struct module *mod, struct load_info *info)
 {
@@ -1438,6 +1455,7 @@ noinline int load_module(const void *image, unsigned long len, const char *param
 	err = collect_exports(mod, &info);
 	if (err)
 		goto fail;
+	find_bug_table(mod, &info);
 	mod->init = (int (*)(void))(unsigned long)mod_find_sym(mod, "init_module");
 	mod->exit = (void (*)(void))(unsigned long)mod_find_sym(mod, "cleanup_module");
 	err = parse_args(mod, &info, params);
@@ -1720,6 +1738,30 @@ bool is_module_text_address(unsigned long addr)
 
 /* Linux 5.4 get_ksymbol(): best = last symbol <= addr; size = next symbol above addr, or the end of
  * the (page aligned) text of the area addr is in. */
+/* The __bug_table entry of a module's ud2 at addr (report_bug), or NULL. */
+struct bug_entry *module_find_bug(unsigned long addr)
+{
+	struct module *m;
+	struct bug_entry *ret = NULL;
+
+	readers_enter();
+	for (m = READ_ONCE(modules); m && !ret; m = READ_ONCE(m->next)) {
+		if (READ_ONCE(m->state) == MODULE_STATE_UNFORMED)
+			continue;
+		if (!within(addr, &m->core) && !within(addr, &m->init_layout))
+			continue;
+		for (unsigned int i = 0; i < m->num_bugs; i++) {
+			struct bug_entry *b = &m->bug_table[i];
+			if ((unsigned long)b + b->bug_addr_disp == addr) {
+				ret = b;
+				break;
+			}
+		}
+	}
+	readers_exit();
+	return ret;
+}
+
 const char *module_address_lookup(unsigned long addr, unsigned long *size, unsigned long *offset,
 				  char **modname)
 {

@@ -219,13 +219,16 @@ static volatile int nmi_pending;
 static void nmi_buf_store(const char *text, int len)
 {
 	struct nmi_seq_buf *s = &nmi_bufs[smp_processor_id()];
-	int old = s->len;
-	if (old + len > NMI_BUF)
-		len = NMI_BUF - old;
-	if (len <= 0)
-		return;
-	memcpy(s->buf + old, text, len);
-	s->len = old + len;     /* only this CPU's NMI writes; the flusher resets with cmpxchg */
+	int old, n;
+	/* as Linux's printk_safe: write past the published length, then publish with cmpxchg; if the
+	 * flusher reset the buffer meanwhile, write again at the new end */
+	do {
+		old = __atomic_load_n(&s->len, __ATOMIC_SEQ_CST);
+		n = old + len > NMI_BUF ? NMI_BUF - old : len;
+		if (n <= 0)
+			return;
+		memcpy(s->buf + old, text, n);
+	} while (!__atomic_compare_exchange_n(&s->len, &old, old + n, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
 	nmi_pending = 1;
 }
 
@@ -357,6 +360,18 @@ void printk_flush_on_panic(void)
 	__printk_nmi_flush(true);
 	spin_lock_init(&console_lock);
 	console_flush();
+}
+
+/* self-test (kcore_test=nmibuf): an NMI that printks while this CPU holds the log lock must not
+ * deadlock; its text goes to the per-CPU NMI buffer and appears after the lock is dropped */
+void printk_test_nmi_buffer(void (*raise_nmi)(void))
+{
+	unsigned long f = arch_local_irq_save();
+	arch_spin_lock(&logbuf_lock);
+	raise_nmi();
+	arch_spin_unlock(&logbuf_lock);
+	arch_local_irq_restore(f);
+	printk(KERN_INFO "kcore_test: log lock released\n");
 }
 
 void printk_suppress(void)

@@ -135,6 +135,30 @@ static struct ctl_table kern_table[] = {
 	{ }
 };
 
+/* /dev/null: reads nothing, swallows writes (for `cmd 2>/dev/null`) */
+static int null_show(char *buf, int size, void *data)
+{
+	return 0;
+}
+
+static long null_write(const char *buf, size_t len, void *data)
+{
+	return len;
+}
+
+static void dev_init(void)
+{
+	struct inode *n;
+	struct proc_entry *pe = kzalloc(sizeof(*pe), GFP_KERNEL);
+	if (!pe || fs_mkdir_p(NULL, "/dev", 0755, NULL) || fs_create(NULL, "/dev/null", 0666, &n)) {
+		kfree(pe);
+		return;
+	}
+	pe->show = null_show;
+	pe->write = null_write;
+	n->proc = pe;
+}
+
 static bool proc_done;
 
 void proc_init(void)
@@ -143,6 +167,7 @@ void proc_init(void)
 		return;
 	proc_done = true;
 	fs_mkdir_p(NULL, "/proc/sys/kernel", 0555, NULL);
+	dev_init();
 	proc_create("version", 0444, show_version, NULL, NULL);
 	proc_create("cmdline", 0444, show_cmdline, NULL, NULL);
 	proc_create("uptime", 0444, show_uptime, NULL, NULL);

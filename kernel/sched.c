@@ -118,6 +118,9 @@ static int wake_select_cpu(struct task_struct *p, struct rq *rq, bool was_new)
 	int cpu;
 	if (p->policy == SCHED_STOP || cpumask_weight(&p->cpus_allowed) == 1)
 		return cpumask_test_cpu(rq->cpu, &p->cpus_allowed) ? rq->cpu : cpumask_first(&p->cpus_allowed);
+	if (was_new && p->new_cpu >= 0 && cpu_online(p->new_cpu) &&
+	    cpumask_test_cpu(p->new_cpu, &p->cpus_allowed))
+		return p->new_cpu;      /* placed by the creator (wake_up_new_task_on) */
 	if (was_new) {                  /* fork placement: an idle CPU, else the least loaded */
 		int best = -1, best_n = 1 << 30;
 		for_each_online_cpu(cpu) {
@@ -178,6 +181,20 @@ int wake_up_process(struct task_struct *p)
 	return wake_up_state(p, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE | TASK_NEW);
 }
 
+/* Start a new task on @cpu (if online and allowed) instead of the fork placement; its later
+ * wake-ups are placed as usual within cpus_allowed. */
+int wake_up_new_task_on(struct task_struct *p, int cpu)
+{
+	p->new_cpu = cpu;
+	return wake_up_process(p);
+}
+
+/* Linux's idle_cpu(): the CPU runs its idle task and has nothing queued */
+bool idle_cpu(int cpu)
+{
+	return cpu_online(cpu) && rq_idle(cpu_rq(cpu));
+}
+
 void send_sig_int(struct task_struct *t)
 {
 	t->sigpending = 1;
@@ -201,6 +218,13 @@ static void finish_task_switch(struct task_struct *prev)
 	struct rq *rq = this_rq();
 	int dest = prev->migrate_to;
 	bool dead = prev->state == TASK_DEAD;
+	if (dest >= 0 && !dead && prev->state != TASK_RUNNING) {
+		/* went to sleep with a migration pending: move it while its old rq is still locked, so a
+		 * concurrent wake-up enqueues it once, on the new CPU */
+		prev->cpu = dest;
+		prev->migrate_to = -1;
+		dest = -1;
+	}
 	prev->on_cpu = 0;
 	arch_spin_unlock(&rq->lock);
 	if (dest >= 0 && !dead) {
@@ -371,6 +395,7 @@ static void task_init_common(struct task_struct *t, const char *name)
 {
 	strlcpy(t->comm, name, TASK_COMM_LEN);
 	t->migrate_to = -1;
+	t->new_cpu = -1;
 	atomic_set(&t->usage, 1);
 	cpumask_setall(&t->cpus_allowed);
 	INIT_LIST_HEAD(&t->run_list);
@@ -525,8 +550,16 @@ bool kthread_should_stop(void)
 
 int kthread_wait(struct task_struct *k)
 {
+	/* sleeps like a shell in wait4(): 'S' in ps; a pending Ctrl-C cannot make it spin */
+	DEFINE_WAIT(w);
 	get_task_struct(k);
-	wait_event(task_exit_wq, READ_ONCE(k->state) == TASK_DEAD);
+	for (;;) {
+		prepare_to_wait(&task_exit_wq, &w, signal_pending(current) ? TASK_UNINTERRUPTIBLE : TASK_INTERRUPTIBLE);
+		if (READ_ONCE(k->state) == TASK_DEAD)
+			break;
+		schedule();
+	}
+	finish_wait(&task_exit_wq, &w);
 	int r = k->exit_code;
 	put_task_struct(k);
 	return r;
@@ -732,4 +765,16 @@ struct task_struct *sched_create_init(int (*fn)(void *), void *data)
 void sched_set_stop_task(int cpu, struct task_struct *t)
 {
 	cpu_rq(cpu)->stop = t;
+}
+
+/* debug aid (kcore_nmi_dump): run queue state of every CPU */
+void sched_debug_dump(void)
+{
+	int cpu;
+	for_each_online_cpu(cpu) {
+		struct rq *rq = cpu_rq(cpu);
+		printk(KERN_INFO "rq%d: curr=%s/%d locked=%u owner=%d nr=%d stop=%ld\n", cpu, rq->curr->comm,
+		       rq->curr->pid, rq->lock.locked, rq->lock.owner_cpu, rq->nr_running,
+		       rq->stop ? rq->stop->state : -1L);
+	}
 }

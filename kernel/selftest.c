@@ -1,4 +1,4 @@
-/* Hidden boot parameter kcore_test=oops|nmi|panic|warn|hrtimer: exercises the oops/NMI/panic paths. */
+/* Hidden boot parameter kcore_test=oops|nmi|panic|warn|hrtimer|nmipanic|stack|nmibuf: exercises the oops/NMI/panic paths. */
 #include "kernel.h"
 #include "string.h"
 #include "sched.h"
@@ -27,6 +27,8 @@ static enum hrtimer_restart test_fn(struct hrtimer *t)
 	}
 	return HRTIMER_NORESTART;
 }
+
+void apic_send_nmi(int cpu);
 
 /* "nmipanic": a CPU spins with IRQs off; an NMI IPI makes its NMI handler panic (the hard lockup path) */
 static volatile int spin_cpu = -1;
@@ -61,8 +63,33 @@ static int overflow_thread(void *unused)
 	return recurse(1 << 20);
 }
 
+static volatile int nmibuf_armed;
+static int nmibuf_handler(unsigned int type, struct pt_regs *regs)
+{
+	if (!nmibuf_armed)
+		return NMI_DONE;
+	nmibuf_armed = 0;
+	printk(KERN_INFO "kcore_test: printk from NMI while the log lock was held\n");
+	return NMI_HANDLED;
+}
+
+static void raise_self_nmi(void)
+{
+	nmibuf_armed = 1;
+	apic_send_nmi(smp_processor_id());
+	while (nmibuf_armed)
+		cpu_relax();
+}
+
+void printk_test_nmi_buffer(void (*raise_nmi)(void));
+
 void kcore_selftest(const char *what)
 {
+	if (!strcmp(what, "nmibuf")) {
+		nmi_register(NMI_LOCAL, nmibuf_handler);
+		printk_test_nmi_buffer(raise_self_nmi);
+		return;
+	}
 	if (!strcmp(what, "stack")) {
 		kthread_run(overflow_thread, NULL, "overflow");
 		msleep(3000);

@@ -2,8 +2,9 @@
  * A busybox-ash-like shell. Builtins (cd, echo, ...) run in the shell's task; every other command
  * runs in a task of its own whose comm is the command name (so a lockup in `insmod x.ko` reports
  * [insmod:PID]). A trailing & runs the command as a background task and returns to the prompt.
- * Commands not pinned with taskset avoid the shell's CPU when another CPU is online, so a command
- * that never schedules leaves the prompt usable. Output of a command is written to the console, or
+ * Commands not pinned with taskset start on an idle CPU other than the shell's when there is one,
+ * so a command that never schedules leaves the prompt usable; a foreground command falls back to
+ * the shell's CPU (pick_cpus()). Output of a command is written to the console, or
  * collected for `> file`, `>> file` and `|` (commands run one after another; a pipe passes the
  * whole output as the next command's stdin). A write to a /proc/sys file is one write() of the
  * collected text, so `echo 5 > watchdog_thresh` behaves as on Linux. */
@@ -63,24 +64,39 @@ static int job_thread(void *data)
 	return status;
 }
 
-static void pick_cpus(struct cpumask *m, const struct cpumask *cpus)
+/* CPU placement of a command task. taskset's mask is used as given. Otherwise the task may run
+ * on every online CPU and starts on an idle CPU other than the shell's when there is one, so a
+ * command that never schedules (insmod softLockup.ko &) leaves the prompt usable. When every other
+ * CPU is busy (a hog on CPU 1 with -smp 2), a foreground command starts on the CPU of the task that
+ * waits for it (the shell's, or a background job's), as Linux runs it beside its sleeping parent;
+ * a background command then goes where the fork placement puts it (the least loaded CPU).
+ * Returns the CPU to start on, or -1 for the scheduler's fork placement. */
+static int pick_cpus(struct cpumask *m, const struct cpumask *cpus, bool fg)
 {
+	int cpu;
 	if (cpus) {
 		cpumask_copy(m, cpus);
-		return;
+		return -1;
 	}
 	cpumask_copy(m, cpu_online_mask);
-	if (cpumask_weight(m) > 1)
-		cpumask_clear_cpu(shell_cpu, m);
+	if (cpumask_weight(m) == 1)
+		return -1;
+	for_each_online_cpu(cpu)
+		if (cpu != shell_cpu && idle_cpu(cpu))
+			return cpu;
+	if (fg)
+		return current == shell_task ? shell_cpu : smp_processor_id();
+	return -1;
 }
 
-static struct task_struct *start_task(struct job *j, const char *comm, const struct cpumask *cpus)
+static struct task_struct *start_task(struct job *j, const char *comm, const struct cpumask *cpus,
+				      int *start_cpu)
 {
 	struct cpumask m;
 	struct task_struct *t = kthread_create(job_thread, j, "%s", comm);
 	if (!t)
 		return NULL;
-	pick_cpus(&m, cpus);
+	*start_cpu = pick_cpus(&m, cpus, j->fg);
 	set_cpus_allowed_ptr(t, &m);
 	return t;
 }
@@ -97,13 +113,13 @@ static int rx_hook(int c)
 
 /* Wait for a command task. Only the shell's own foreground command receives Ctrl-C; a command
  * started inside a background job (taskset ... &) is waited for without it. */
-static int wait_fg(struct task_struct *t, struct job *j)
+static int wait_fg(struct task_struct *t, struct job *j, int start_cpu)
 {
 	bool shell = current == shell_task;
 	get_task_struct(t);                       /* t stays valid after it exits */
 	if (shell)
 		WRITE_ONCE(fg_task, t);
-	wake_up_process(t);
+	wake_up_new_task_on(t, start_cpu);
 	/* sleep interruptibly (ps shows the shell as S, as a shell in wait4()); a task killed by an
 	 * oops never sets done, so look at its state once a second */
 	while (!READ_ONCE(j->done) && READ_ONCE(t->state) != TASK_DEAD)
@@ -129,7 +145,7 @@ int sh_run_argv(struct sh_ctx *c, int argc, char **argv, const struct cpumask *c
 {
 	const struct sh_command *cmd = sh_find_command(argv[0]);
 	if (!cmd) {
-		sh_err("sh: %s: not found\n", argv[0]);
+		sh_eprintf(c, "sh: %s: not found\n", argv[0]);
 		return 127;
 	}
 	struct job *j = kzalloc(sizeof(*j), GFP_KERNEL);
@@ -150,7 +166,8 @@ int sh_run_argv(struct sh_ctx *c, int argc, char **argv, const struct cpumask *c
 		j->args.argv = v;
 		j->args.argc = i + 1;
 	}
-	struct task_struct *t = start_task(j, argv[0], cpus);
+	int start_cpu;
+	struct task_struct *t = start_task(j, argv[0], cpus, &start_cpu);
 	if (!t) {
 		sh_err("sh: can't fork: %s\n", kuser_strerror(ENOMEM));
 		sh_argv_free(&j->args);
@@ -158,10 +175,10 @@ int sh_run_argv(struct sh_ctx *c, int argc, char **argv, const struct cpumask *c
 		return 1;
 	}
 	if (background) {
-		wake_up_process(t);
+		wake_up_new_task_on(t, start_cpu);
 		return 0;
 	}
-	return wait_fg(t, j);
+	return wait_fg(t, j, start_cpu);
 }
 
 struct inode *sh_task_cwd(bool in_task)
@@ -188,7 +205,8 @@ int sh_start_background(struct sh_cmd *cmds, int n)
 	job->ncmds = n;
 	job->ctx.cwd = sh_cwd;
 	const char *comm = moved[0].nwords ? moved[0].words[0].text : "sh";
-	struct task_struct *t = start_task(job, comm, NULL);
+	int start_cpu;
+	struct task_struct *t = start_task(job, comm, NULL, &start_cpu);
 	if (!t) {
 		struct sh_line tmp = { n, moved };
 		sh_line_free(&tmp);
@@ -196,7 +214,7 @@ int sh_start_background(struct sh_cmd *cmds, int n)
 		sh_err("sh: can't fork: %s\n", kuser_strerror(ENOMEM));
 		return 1;
 	}
-	wake_up_process(t);
+	wake_up_new_task_on(t, start_cpu);
 	return 0;
 }
 
@@ -220,7 +238,7 @@ void shell_start(void)
 	struct cpumask self;
 	cpumask_clear(&self);
 	cpumask_set_cpu(shell_cpu, &self);
-	set_cpus_allowed_ptr(current, &self);     /* commands keep off this CPU: see pick_cpus() */
+	set_cpus_allowed_ptr(current, &self);     /* background commands prefer other CPUs: pick_cpus() */
 	current->tty_private = (void *)1;
 	strlcpy(current->comm, "sh", sizeof(current->comm));   /* as with rdinit=/bin/sh */
 	shell_task = current;

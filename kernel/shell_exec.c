@@ -39,7 +39,7 @@ static int exec_cmd(struct sh_ctx *c, struct sh_argv *a, bool in_task)
 {
 	const struct sh_command *cmd = sh_find_command(a->argv[0]);
 	if (!cmd) {
-		sh_err("sh: %s: not found\n", a->argv[0]);
+		sh_eprintf(c, "sh: %s: not found\n", a->argv[0]);
 		return 127;
 	}
 	if ((cmd->flags & CMD_BUILTIN) || in_task)
@@ -56,8 +56,8 @@ int sh_run_segment(struct sh_cmd *cmds, int n, bool in_task)
 	for (int i = 0; i < n; i++) {
 		struct sh_cmd *cmd = &cmds[i];
 		struct sh_ctx c = { .cwd = sh_task_cwd(in_task), .subshell = in_task };
-		struct kbuf out = { 0 }, inbuf = { 0 };
-		struct inode *target = NULL;
+		struct kbuf out = { 0 }, inbuf = { 0 }, errb = { 0 };
+		struct inode *target = NULL, *etarget = NULL;
 		struct sh_argv a;
 
 		if (have_pipe) {
@@ -88,8 +88,21 @@ int sh_run_segment(struct sh_cmd *cmds, int n, bool in_task)
 			if (!cmd->append && !target->proc)
 				fs_write(target, "", 0, false);     /* O_TRUNC at open */
 		}
+		if (cmd->redir_err) {
+			if (open_out(&c, cmd->redir_err, &etarget)) {
+				status = 1;
+				goto next;
+			}
+			if (!cmd->err_append && !etarget->proc)
+				fs_write(etarget, "", 0, false);
+			c.err = &errb;
+		}
 		if (i < n - 1 || target)
 			c.out = &out;
+		/* 2>&1: stderr follows stdout (as `>f 2>&1` and `2>&1 |`); >&2: stdout goes to stderr */
+		c.err_to_out = cmd->err_to_out;
+		if (cmd->out_to_err && !target && i == n - 1)
+			c.out = etarget ? &errb : NULL;
 		if (!cmd->nwords) {
 			status = 0;
 		} else if (sh_expand(c.cwd, cmd, &a)) {
@@ -106,7 +119,15 @@ int sh_run_segment(struct sh_cmd *cmds, int n, bool in_task)
 				status = 1;
 			}
 		}
+		if (etarget && (errb.len || !etarget->proc)) {
+			long w = fs_write(etarget, errb.data ? errb.data : "", errb.len, cmd->err_append);
+			if (w < 0) {
+				sh_err("sh: write error: %s\n", kuser_strerror(-w));
+				status = 1;
+			}
+		}
 next:
+		kbuf_free(&errb);
 		kbuf_free(&inbuf);
 		kbuf_free(&pipe);
 		pipe = out;

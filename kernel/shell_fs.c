@@ -11,7 +11,7 @@ static int cmd_cd(struct sh_ctx *c, int argc, char **argv)
 	if (!err && !S_ISDIR(n->mode))
 		err = -ENOTDIR;
 	if (err) {
-		sh_err("sh: cd: can't cd to %s: %s\n", dir, kuser_strerror(-err));
+		sh_eprintf(c, "sh: cd: can't cd to %s: %s\n", dir, kuser_strerror(-err));
 		return 2;
 	}
 	if (!c->subshell)          /* `cd x &` runs in a subshell: no effect, as in sh */
@@ -138,7 +138,7 @@ static int cmd_ls(struct sh_ctx *c, int argc, char **argv)
 			case 'd': o.dir = true; break;
 			case 'A': case 'h': case 'C': break;
 			default:
-				sh_err("ls: invalid option -- '%c'\nBusyBox-compatible ls: usage: ls [-1adl] [FILE]...\n", *p);
+				sh_eprintf(c, "ls: invalid option -- '%c'\nBusyBox-compatible ls: usage: ls [-1adl] [FILE]...\n", *p);
 				return 2;
 			}
 		}
@@ -155,7 +155,7 @@ static int cmd_ls(struct sh_ctx *c, int argc, char **argv)
 		struct inode *n;
 		int err = fs_lookup(c->cwd, paths[i], 0, &n);
 		if (err) {
-			sh_err("ls: %s: %s\n", paths[i], kuser_strerror(-err));
+			sh_eprintf(c, "ls: %s: %s\n", paths[i], kuser_strerror(-err));
 			status = 1;
 			continue;
 		}
@@ -192,7 +192,7 @@ static int cmd_clear(struct sh_ctx *c, int argc, char **argv)
 
 static int cmd_exit(struct sh_ctx *c, int argc, char **argv)
 {
-	sh_err("sh: exit: this shell is init and cannot exit (use poweroff or reboot)\n");
+	sh_eprintf(c, "sh: exit: this shell is init and cannot exit (use poweroff or reboot)\n");
 	return 1;
 }
 
@@ -209,7 +209,7 @@ static int cmd_mkdir(struct sh_ctx *c, int argc, char **argv)
 		}
 		int err = parents ? fs_mkdir_p(c->cwd, argv[i], 0755, NULL) : fs_mkdir(c->cwd, argv[i], 0755, NULL);
 		if (err) {
-			sh_err("mkdir: can't create directory '%s': %s\n", argv[i], kuser_strerror(-err));
+			sh_eprintf(c, "mkdir: can't create directory '%s': %s\n", argv[i], kuser_strerror(-err));
 			status = 1;
 		}
 	}
@@ -229,9 +229,9 @@ static int cmd_rm(struct sh_ctx *c, int argc, char **argv)
 		int err = fs_unlink(c->cwd, argv[i], dirs);
 		if (err && !(force && err == -ENOENT)) {
 			if (err == -EISDIR)
-				sh_err("rm: '%s' is a directory\n", argv[i]);
+				sh_eprintf(c, "rm: '%s' is a directory\n", argv[i]);
 			else
-				sh_err("rm: can't remove '%s': %s\n", argv[i], kuser_strerror(-err));
+				sh_eprintf(c, "rm: can't remove '%s': %s\n", argv[i], kuser_strerror(-err));
 			status = 1;
 		}
 	}
@@ -247,7 +247,7 @@ static int cmd_touch(struct sh_ctx *c, int argc, char **argv)
 			continue;
 		int err = fs_create(c->cwd, argv[i], 0644, NULL);
 		if (err) {
-			sh_err("touch: %s: %s\n", argv[i], kuser_strerror(-err));
+			sh_eprintf(c, "touch: %s: %s\n", argv[i], kuser_strerror(-err));
 			status = 1;
 		}
 	}

@@ -23,6 +23,9 @@ struct sh_cmd {
 	struct sh_word *words;
 	char *redir_out, *redir_in;    /* > / >> target, < source (NULL if none) */
 	bool append;
+	char *redir_err;               /* 2> / 2>> target */
+	bool err_append;
+	bool err_to_out, out_to_err;   /* 2>&1, >&2 */
 	int sep;                       /* what follows: SEP_* */
 };
 
@@ -53,11 +56,15 @@ struct sh_ctx {
 	size_t in_len;
 	bool has_in;
 	bool subshell;                 /* running inside a background job: cd does not move the shell */
+	struct kbuf *err;              /* stderr captured (2>file), NULL: the console */
+	bool err_to_out;               /* 2>&1: stderr goes where stdout goes */
 };
 
 void sh_write(struct sh_ctx *c, const char *s, size_t n);
 __printf(2, 3) void sh_printf(struct sh_ctx *c, const char *fmt, ...);
-/* stderr: always the console */
+/* stderr of a command (honours 2> and 2>&1) */
+__printf(2, 3) void sh_eprintf(struct sh_ctx *c, const char *fmt, ...);
+/* the shell's own stderr: the console */
 __printf(1, 2) void sh_err(const char *fmt, ...);
 /* true if Ctrl-C was pressed for the running command (long loops poll this) */
 bool sh_interrupted(void);

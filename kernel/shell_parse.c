@@ -1,6 +1,6 @@
 /* shell_parse.c - command line parsing for the in-kernel shell (owner: kuser).
  * POSIX-sh-like subset: words with '...' and "..." quoting and \ escapes, # comments, redirections
- * `> file`, `>> file`, `< file`, the separators ; & && || |, and $? (the last status). A word remembers which of its
+ * `> file`, `>> file`, `< file`, `2> file`, `2>&1`, `>&2`, the separators ; & && || |, and $? (the last status). A word remembers which of its
  * characters were quoted, so only unquoted * ? [ take part in glob expansion. */
 #include "kuser.h"
 #include "shell_int.h"
@@ -30,6 +30,7 @@ void sh_line_free(struct sh_line *l)
 		kfree(c->words);
 		kfree(c->redir_out);
 		kfree(c->redir_in);
+		kfree(c->redir_err);
 	}
 	kfree(l->cmds);
 	l->cmds = NULL;
@@ -179,6 +180,23 @@ int sh_parse(const char *line, struct sh_line *out, char *err, size_t errsz)
 			cur = NULL;
 			continue;
 		}
+		int fd = -1;                   /* "2>file", "1>>file", "2>&1", ">&2" */
+		if ((p[0] == '1' || p[0] == '2') && p[1] == '>') {
+			fd = p[0] - '0';
+			p++;
+		}
+		if (*p == '>' && p[1] == '&' && (p[2] == '1' || p[2] == '2') &&
+		    (!p[3] || is_blank(p[3]) || strchr(";&|<>", p[3]))) {
+			int to = p[2] - '0';
+			if (fd < 0)
+				fd = 1;
+			if (fd == 2 && to == 1)
+				cur->err_to_out = true;
+			else if (fd == 1 && to == 2)
+				cur->out_to_err = true;
+			p += 3;
+			continue;
+		}
 		if (*p == '>' || *p == '<') {
 			bool in = *p == '<', append = false;
 			p++;
@@ -200,6 +218,11 @@ int sh_parse(const char *line, struct sh_line *out, char *err, size_t errsz)
 			if (in) {
 				kfree(cur->redir_in);
 				cur->redir_in = w.text;
+			} else if (fd == 2) {
+				kfree(cur->redir_err);
+				cur->redir_err = w.text;
+				cur->err_append = append;
+				cur->err_to_out = false;
 			} else {
 				kfree(cur->redir_out);
 				cur->redir_out = w.text;
@@ -222,7 +245,7 @@ int sh_parse(const char *line, struct sh_line *out, char *err, size_t errsz)
 			syntax_error(err, errsz, "newline");
 			goto fail;
 		}
-		if (cur && !cur->nwords && !cur->redir_out && !cur->redir_in)
+		if (cur && !cur->nwords && !cur->redir_out && !cur->redir_in && !cur->redir_err)
 			out->ncmds--;
 	}
 	return 0;

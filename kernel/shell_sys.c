@@ -38,7 +38,7 @@ static const char *const module_dirs[] = { SHELL_HOME, "/lib/modules" };
 static int cmd_insmod(struct sh_ctx *c, int argc, char **argv)
 {
 	if (argc < 2) {
-		sh_err("insmod: ERROR: missing filename.\n");
+		sh_eprintf(c, "insmod: ERROR: missing filename.\n");
 		return 1;
 	}
 	char *image;
@@ -52,7 +52,7 @@ static int cmd_insmod(struct sh_ctx *c, int argc, char **argv)
 		err = sh_read_file(c, path, &image, &len);
 	}
 	if (err) {
-		sh_err("insmod: ERROR: could not load module %s: %s\n", argv[1], kuser_strerror(-err));
+		sh_eprintf(c, "insmod: ERROR: could not load module %s: %s\n", argv[1], kuser_strerror(-err));
 		return 1;
 	}
 	struct kbuf params = { 0 };
@@ -66,7 +66,7 @@ static int cmd_insmod(struct sh_ctx *c, int argc, char **argv)
 	kbuf_free(&params);
 	kfree(image);
 	if (err) {
-		sh_err("insmod: ERROR: could not insert module %s: %s\n", argv[1],
+		sh_eprintf(c, "insmod: ERROR: could not insert module %s: %s\n", argv[1],
 		       errbuf[0] ? errbuf : module_strerror(-err));
 		return 1;
 	}
@@ -89,7 +89,7 @@ static int cmd_rmmod(struct sh_ctx *c, int argc, char **argv)
 	while (i < argc && argv[i][0] == '-')
 		i++;                       /* -f, -v: accepted and ignored */
 	if (i >= argc) {
-		sh_err("rmmod: ERROR: missing module name.\n");
+		sh_eprintf(c, "rmmod: ERROR: missing module name.\n");
 		return 1;
 	}
 	for (; i < argc; i++) {
@@ -97,19 +97,19 @@ static int cmd_rmmod(struct sh_ctx *c, int argc, char **argv)
 		module_name_of(argv[i], name, sizeof(name));
 		struct module *m = find_module(name);
 		if (!m) {
-			sh_err("rmmod: ERROR: Module %s is not currently loaded\n", name);
+			sh_eprintf(c, "rmmod: ERROR: Module %s is not currently loaded\n", name);
 			status = 1;
 			continue;
 		}
 		if (m->refcnt > 0) {
-			sh_err("rmmod: ERROR: Module %s is in use\n", name);
+			sh_eprintf(c, "rmmod: ERROR: Module %s is in use\n", name);
 			status = 1;
 			continue;
 		}
 		int err = delete_module(name);
 		if (err) {
-			sh_err("rmmod: ERROR: could not remove '%s': %s\n", name, kuser_strerror(-err));
-			sh_err("rmmod: ERROR: could not remove module %s: %s\n", argv[i], kuser_strerror(-err));
+			sh_eprintf(c, "rmmod: ERROR: could not remove '%s': %s\n", name, kuser_strerror(-err));
+			sh_eprintf(c, "rmmod: ERROR: could not remove module %s: %s\n", argv[i], kuser_strerror(-err));
 			status = 1;
 		}
 	}
@@ -125,7 +125,7 @@ static int cmd_modinfo(struct sh_ctx *c, int argc, char **argv)
 {
 	int status = 0;
 	if (argc < 2) {
-		sh_err("modinfo: ERROR: missing module or filename.\n");
+		sh_eprintf(c, "modinfo: ERROR: missing module or filename.\n");
 		return 1;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -141,7 +141,7 @@ static int cmd_modinfo(struct sh_ctx *c, int argc, char **argv)
 			}
 		}
 		if (err || !S_ISREG(n->mode)) {
-			sh_err("modinfo: ERROR: Module %s not found.\n", argv[i]);
+			sh_eprintf(c, "modinfo: ERROR: Module %s not found.\n", argv[i]);
 			status = 1;
 			continue;
 		}
@@ -167,7 +167,7 @@ static int cmd_modinfo(struct sh_ctx *c, int argc, char **argv)
 		if (buf && r >= 0)
 			sh_write(c, buf, r);
 		else if (buf) {
-			sh_err("modinfo: ERROR: could not get modinfo from '%s': %s\n", argv[i],
+			sh_eprintf(c, "modinfo: ERROR: could not get modinfo from '%s': %s\n", argv[i],
 			       kuser_strerror(-r));
 			status = 1;
 		}
@@ -191,13 +191,13 @@ static int cmd_dmesg(struct sh_ctx *c, int argc, char **argv)
 		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
 			int lvl;
 			if (kstrtoint(argv[++i], 10, &lvl) || lvl < 1 || lvl > 8) {
-				sh_err("dmesg: bad level '%s'\n", argv[i]);
+				sh_eprintf(c, "dmesg: bad level '%s'\n", argv[i]);
 				return 1;
 			}
 			console_loglevel = lvl;
 			read = false;
 		} else {
-			sh_err("Usage: dmesg [-cC] [-n LEVEL]\n");
+			sh_eprintf(c, "Usage: dmesg [-cC] [-n LEVEL]\n");
 			return 1;
 		}
 	}
@@ -295,20 +295,20 @@ static int cmd_kill(struct sh_ctx *c, int argc, char **argv)
 	if (i < argc && argv[i][0] == '-' && argv[i][1])
 		i++;                       /* -9, -INT, -TERM: all deliver the interrupt */
 	if (i >= argc) {
-		sh_err("Usage: kill [-SIG] PID...\n");
+		sh_eprintf(c, "Usage: kill [-SIG] PID...\n");
 		return 1;
 	}
 	for (; i < argc; i++) {
 		int pid;
 		if (kstrtoint(argv[i], 10, &pid) || pid <= 0) {
-			sh_err("kill: bad pid '%s'\n", argv[i]);
+			sh_eprintf(c, "kill: bad pid '%s'\n", argv[i]);
 			status = 1;
 			continue;
 		}
 		struct kill_req k = { pid, -ESRCH };
 		for_each_task(kill_one, &k);
 		if (k.err) {
-			sh_err("kill: can't kill pid %d: %s\n", pid, kuser_strerror(-k.err));
+			sh_eprintf(c, "kill: can't kill pid %d: %s\n", pid, kuser_strerror(-k.err));
 			status = 1;
 		}
 	}
@@ -326,34 +326,34 @@ static int cmd_taskset(struct sh_ctx *c, int argc, char **argv)
 		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--cpu-list")) {
 			list = true;
 		} else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pid")) {
-			sh_err("taskset: -p is not supported\n");
+			sh_eprintf(c, "taskset: -p is not supported\n");
 			return 1;
 		} else {
-			sh_err("taskset: invalid option -- '%s'\n", argv[i] + 1);
+			sh_eprintf(c, "taskset: invalid option -- '%s'\n", argv[i] + 1);
 			return 1;
 		}
 	}
 	if (i + 1 >= argc) {
-		sh_err("Usage: taskset [-c] MASK|CPULIST PROG [ARGS]...\n");
+		sh_eprintf(c, "Usage: taskset [-c] MASK|CPULIST PROG [ARGS]...\n");
 		return 1;
 	}
 	cpumask_clear(&m);
 	if (list) {
 		if (cpulist_parse(argv[i], &m)) {
-			sh_err("taskset: failed to parse CPU list: %s\n", argv[i]);
+			sh_eprintf(c, "taskset: failed to parse CPU list: %s\n", argv[i]);
 			return 1;
 		}
 	} else {
 		unsigned long bits;
 		if (kstrtoul(argv[i], 16, &bits)) {
-			sh_err("taskset: failed to parse CPU mask: %s\n", argv[i]);
+			sh_eprintf(c, "taskset: failed to parse CPU mask: %s\n", argv[i]);
 			return 1;
 		}
 		m.bits[0] = bits;
 	}
 	cpumask_and(&m, &m, cpu_online_mask);
 	if (cpumask_empty(&m)) {
-		sh_err("taskset: failed to set pid 0's affinity: %s\n", kuser_strerror(EINVAL));
+		sh_eprintf(c, "taskset: failed to set pid 0's affinity: %s\n", kuser_strerror(EINVAL));
 		return 1;
 	}
 	return sh_run_argv(c, argc - i - 1, argv + i + 1, &m, false);
@@ -363,7 +363,7 @@ static int cmd_sleep(struct sh_ctx *c, int argc, char **argv)
 {
 	unsigned long ms = 0;
 	if (argc < 2) {
-		sh_err("Usage: sleep N[.N]\n");
+		sh_eprintf(c, "Usage: sleep N[.N]\n");
 		return 1;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -389,7 +389,7 @@ static int cmd_sleep(struct sh_ctx *c, int argc, char **argv)
 		ms += sec * mult + frac * mult / 1000;
 		continue;
 bad:
-		sh_err("sleep: invalid number '%s'\n", argv[i]);
+		sh_eprintf(c, "sleep: invalid number '%s'\n", argv[i]);
 		return 1;
 	}
 	while (ms) {
@@ -445,7 +445,7 @@ static void sysctl_print(struct sh_ctx *c, const char *name, struct ctl_table *t
 	int n = sysctl_read(t, buf, size - 1);
 	if (n < 0) {
 		if (n != -EACCES)
-			sh_err("sysctl: reading key \"%s\": %s\n", name, kuser_strerror(-n));
+			sh_eprintf(c, "sysctl: reading key \"%s\": %s\n", name, kuser_strerror(-n));
 		kfree(buf);
 		return;
 	}
@@ -489,7 +489,7 @@ static int cmd_sysctl(struct sh_ctx *c, int argc, char **argv)
 			case 'q': quiet = true; break;
 			case 'e': ignore = true; break;
 			default:
-				sh_err("sysctl: invalid option -- '%c'\nUsage: sysctl [-n] [-e] [-q] [-w] VARIABLE[=VALUE]... | -a\n", *p);
+				sh_eprintf(c, "sysctl: invalid option -- '%c'\nUsage: sysctl [-n] [-e] [-q] [-w] VARIABLE[=VALUE]... | -a\n", *p);
 				return 2;
 			}
 		}
@@ -500,7 +500,7 @@ static int cmd_sysctl(struct sh_ctx *c, int argc, char **argv)
 		return 0;
 	}
 	if (i >= argc) {
-		sh_err("Usage: sysctl [-n] [-e] [-q] [-w] VARIABLE[=VALUE]... | -a\n");
+		sh_eprintf(c, "Usage: sysctl [-n] [-e] [-q] [-w] VARIABLE[=VALUE]... | -a\n");
 		return 2;
 	}
 	for (; i < argc; i++) {
@@ -510,7 +510,7 @@ static int cmd_sysctl(struct sh_ctx *c, int argc, char **argv)
 		if (eq)
 			*eq = 0;
 		else if (write) {
-			sh_err("sysctl: \"%s\" must be of the form name=value\n", argv[i]);
+			sh_eprintf(c, "sysctl: \"%s\" must be of the form name=value\n", argv[i]);
 			status = 1;
 			continue;
 		}
@@ -526,7 +526,7 @@ static int cmd_sysctl(struct sh_ctx *c, int argc, char **argv)
 				for (char *p = path + 10; *p; p++)
 					if (*p == '.')
 						*p = '/';
-				sh_err("sysctl: cannot stat %s: %s\n", path, kuser_strerror(ENOENT));
+				sh_eprintf(c, "sysctl: cannot stat %s: %s\n", path, kuser_strerror(ENOENT));
 				status = 1;
 			}
 			continue;
@@ -539,7 +539,7 @@ static int cmd_sysctl(struct sh_ctx *c, int argc, char **argv)
 			int err = sysctl_write(t, v.data, v.len);
 			kbuf_free(&v);
 			if (err) {
-				sh_err("sysctl: setting key \"%s\": %s\n", name, kuser_strerror(-err));
+				sh_eprintf(c, "sysctl: setting key \"%s\": %s\n", name, kuser_strerror(-err));
 				status = 1;
 				continue;
 			}
@@ -572,7 +572,7 @@ static int cmd_uname(struct sh_ctx *c, int argc, char **argv)
 			} else if (strchr(opts, *p)) {
 				want[strchr(opts, *p) - opts] = true;
 			} else {
-				sh_err("uname: invalid option -- '%c'\n", *p);
+				sh_eprintf(c, "uname: invalid option -- '%c'\n", *p);
 				return 1;
 			}
 			any = true;

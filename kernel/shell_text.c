@@ -24,13 +24,13 @@ static int cmd_cat(struct sh_ctx *c, int argc, char **argv)
 		unsigned long len;
 		int err = fs_lookup(c->cwd, argv[i], 0, &n);
 		if (err) {
-			sh_err("cat: can't open '%s': %s\n", argv[i], kuser_strerror(-err));
+			sh_eprintf(c, "cat: can't open '%s': %s\n", argv[i], kuser_strerror(-err));
 			status = 1;
 			continue;
 		}
 		err = fs_read_all(n, (void **)&data, &len);
 		if (err) {
-			sh_err("cat: read error: %s\n", kuser_strerror(-err));
+			sh_eprintf(c, "cat: read error: %s\n", kuser_strerror(-err));
 			status = 1;
 			continue;
 		}
@@ -258,12 +258,12 @@ static int cmd_grep(struct sh_ctx *c, int argc, char **argv)
 				} else if (i + 1 < argc) {
 					o.pattern = argv[++i];
 				} else {
-					sh_err("grep: option requires an argument -- 'e'\n");
+					sh_eprintf(c, "grep: option requires an argument -- 'e'\n");
 					return 2;
 				}
 				goto next_arg;
 			default:
-				sh_err("grep: invalid option -- '%c'\nUsage: grep [OPTION]... PATTERNS [FILE]...\n"
+				sh_eprintf(c, "grep: invalid option -- '%c'\nUsage: grep [OPTION]... PATTERNS [FILE]...\n"
 				       "Try 'grep --help' for more information.\n", *p);
 				return 2;
 			}
@@ -272,7 +272,7 @@ next_arg:;
 	}
 	if (!o.pattern) {
 		if (i >= argc) {
-			sh_err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
+			sh_eprintf(c, "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
 			return 2;
 		}
 		o.pattern = argv[i++];
@@ -294,7 +294,7 @@ next_arg:;
 			err = fs_read_all(n, (void **)&data, &len);
 		if (err) {
 			if (!o.nomsg)
-				sh_err("grep: %s: %s\n", argv[i], kuser_strerror(-err));
+				sh_eprintf(c, "grep: %s: %s\n", argv[i], kuser_strerror(-err));
 			errors++;
 			continue;
 		}
@@ -320,14 +320,14 @@ static int filter_input(struct sh_ctx *c, const char *tool, const char *file, ch
 	}
 	int err = sh_read_file(c, file, data, len);
 	if (err) {
-		sh_err("%s: %s: %s\n", tool, file, kuser_strerror(-err));
+		sh_eprintf(c, "%s: %s: %s\n", tool, file, kuser_strerror(-err));
 		return 1;
 	}
 	*owned = true;
 	return 0;
 }
 
-static int parse_count(const char *tool, int *i, int argc, char **argv, long *n)
+static int parse_count(struct sh_ctx *c, const char *tool, int *i, int argc, char **argv, long *n)
 {
 	const char *v = NULL;
 	if (!strcmp(argv[*i], "-n") && *i + 1 < argc)
@@ -337,7 +337,7 @@ static int parse_count(const char *tool, int *i, int argc, char **argv, long *n)
 	else if (argv[*i][0] == '-' && argv[*i][1] >= '0' && argv[*i][1] <= '9')
 		v = argv[*i] + 1;
 	if (!v || kstrtol(v, 10, n) || *n < 0) {
-		sh_err("%s: invalid number '%s'\n", tool, v ? v : argv[*i]);
+		sh_eprintf(c, "%s: invalid number '%s'\n", tool, v ? v : argv[*i]);
 		return 1;
 	}
 	return 0;
@@ -349,7 +349,7 @@ static int head_tail(struct sh_ctx *c, int argc, char **argv, bool tail)
 	long n = 10;
 	int i = 1, status = 0;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++)
-		if (parse_count(tool, &i, argc, argv, &n))
+		if (parse_count(c, tool, &i, argc, argv, &n))
 			return 1;
 	int nfiles = argc - i;
 	for (int f = 0; f < (nfiles ? nfiles : 1); f++) {
@@ -411,7 +411,7 @@ static int cmd_wc(struct sh_ctx *c, int argc, char **argv)
 			else if (*p == 'c')
 				b = true;
 			else {
-				sh_err("wc: invalid option -- '%c'\n", *p);
+				sh_eprintf(c, "wc: invalid option -- '%c'\n", *p);
 				return 1;
 			}
 		}

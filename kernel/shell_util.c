@@ -31,6 +31,22 @@ void sh_printf(struct sh_ctx *c, const char *fmt, ...)
 	kfree(big);
 }
 
+void sh_eprintf(struct sh_ctx *c, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	n = min(n, (int)sizeof(buf) - 1);
+	if (c && c->err_to_out)
+		sh_write(c, buf, n);
+	else if (c && c->err)
+		kbuf_put(c->err, buf, n);
+	else
+		console_write(buf, n);
+}
+
 void sh_err(const char *fmt, ...)
 {
 	char buf[512];

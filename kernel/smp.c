@@ -29,8 +29,8 @@ unsigned int num_online_cpus(void)
 static void *tramp(char *sym) { return (char *)__va(TRAMPOLINE_PHYS) + (sym - tr_start); }
 
 void cpu_alloc_stacks(int cpu);
-int dump_lock_get(void);
-void dump_lock_put(int nested);
+unsigned long dump_lock_get(void);
+void dump_lock_put(unsigned long token);
 static void hrtimer_cpu_init_ap(void) { hrtimer_cpu_init(); }
 
 void ap_start(int cpu)
@@ -49,6 +49,21 @@ void smp_prepare_boot_cpu(void)
 {
 	cpumask_set_cpu(0, cpu_online_mask);
 	cpumask_set_cpu(0, cpu_possible_mask);
+}
+
+/* number of decimal digits of val (Linux's num_digits) */
+static int num_digits(int val)
+{
+	int m = 10, d = 1;
+	if (val < 0) {
+		d++;
+		val = -val;
+	}
+	while (val >= m) {
+		m *= 10;
+		d++;
+	}
+	return d;
 }
 
 static bool wait_alive(unsigned long us)
@@ -76,8 +91,12 @@ void smp_init(void)
 	memcpy(__va(TRAMPOLINE_PHYS), tr_start, tr_end - tr_start);
 	*(u32 *)tramp(tr_cr3) = __pa(tramp_pml4);
 	printk(KERN_INFO "smp: Bringing up secondary CPUs ...\n");
+	/* announce_cpu() (arch/x86/kernel/smpboot.c): one node; the BSP's column is padded and every
+	 * "#N" is right-aligned to the width of the largest CPU number plus its '#' */
+	int width = num_digits(nr_cpus_possible) + 1;
 	printk(KERN_INFO "x86: Booting SMP configuration:\n");
-	printk(KERN_INFO ".... node  #0, CPUs:      ");
+	printk(KERN_INFO ".... node %*s#%d, CPUs:  ", 2 - num_digits(0), " ", 0);
+	printk(KERN_CONT "%*s", width + 1, " ");
 	for (cpu = 1; cpu < (int)nr_cpus_possible; cpu++) {
 		struct task_struct *idle = NULL;
 		cpu_alloc_stacks(cpu);
@@ -98,7 +117,7 @@ void smp_init(void)
 				continue;
 			}
 		}
-		printk(KERN_CONT " #%d", cpu);
+		printk(KERN_CONT "%*s#%d", width - num_digits(cpu), " ", cpu);
 	}
 	printk(KERN_CONT "\n");
 	printk(KERN_INFO "smp: Brought up 1 node, %u CPUs\n", num_online_cpus());
@@ -300,7 +319,7 @@ bool nmi_cpu_backtrace(struct pt_regs *regs)
 	int cpu = smp_processor_id();
 	if (!test_bit(cpu, backtrace_mask))
 		return false;
-	int nested = dump_lock_get();
+	unsigned long nested = dump_lock_get();
 	if (regs && cpu_in_idle(regs->ip)) {
 		printk(KERN_WARNING "NMI backtrace for cpu %d skipped: idling at %pS\n", cpu, (void *)regs->ip);
 	} else {

@@ -168,7 +168,7 @@ static void enqueue(struct hrtimer_cpu_base *b, struct hrtimer *t, int cpu)
 	t->next = *pp;
 	*pp = t;
 	t->cpu = cpu;
-	t->state |= HRT_QUEUED;
+	__atomic_or_fetch(&t->state, HRT_QUEUED, __ATOMIC_SEQ_CST);
 }
 
 static bool dequeue(struct hrtimer_cpu_base *b, struct hrtimer *t)
@@ -180,7 +180,7 @@ static bool dequeue(struct hrtimer_cpu_base *b, struct hrtimer *t)
 		return false;
 	*pp = t->next;
 	t->next = NULL;
-	t->state &= ~HRT_QUEUED;
+	__atomic_and_fetch(&t->state, ~HRT_QUEUED, __ATOMIC_SEQ_CST);
 	return true;
 }
 
@@ -277,14 +277,14 @@ static noinline void __hrtimer_run_queues(struct hrtimer_cpu_base *b, u64 now)
 	struct hrtimer *t;
 	while ((t = b->head) && t->expires <= (ktime_t)now) {
 		dequeue(b, t);
-		t->state |= HRT_RUNNING;
+		__atomic_or_fetch(&t->state, HRT_RUNNING, __ATOMIC_SEQ_CST);
 		b->running = t;
 		raw_spin_unlock(&b->lock);
 		enum hrtimer_restart r = t->function ? t->function(t) : HRTIMER_NORESTART;
 		raw_spin_lock(&b->lock);
 		if (r == HRTIMER_RESTART && !(t->state & HRT_QUEUED))
 			enqueue(b, t, smp_processor_id());
-		t->state &= ~HRT_RUNNING;
+		__atomic_and_fetch(&t->state, ~HRT_RUNNING, __ATOMIC_SEQ_CST);
 		b->running = NULL;
 		now = ktime_get_ns();
 	}
@@ -336,20 +336,35 @@ void hrtimer_cpu_init(void)
 }
 
 /* ---- delays ---- */
-void ndelay(unsigned long ns)
+/* Busy-wait until @cycles TSC cycles have passed since @start: one deadline for the whole delay
+ * (a loop of short delays would add each call's overhead and rounding to the total). */
+static void tsc_delay(u64 start, u64 cycles)
 {
-	u64 khz = tsc_khz ? tsc_khz : 1000000;
-	u64 cycles = ns * khz / 1000000ULL, start = rdtsc();
 	while (rdtsc() - start < cycles)
 		cpu_relax();
 }
 
-void udelay(unsigned long us) { ndelay(us * 1000); }
+static u64 delay_khz(void)
+{
+	return tsc_khz ? tsc_khz : 1000000;
+}
+
+void ndelay(unsigned long ns)
+{
+	u64 start = rdtsc();
+	tsc_delay(start, (ns * delay_khz() + 999999ULL) / 1000000ULL);
+}
+
+void udelay(unsigned long us)
+{
+	u64 start = rdtsc();
+	tsc_delay(start, (us * delay_khz() + 999ULL) / 1000ULL);
+}
 
 void mdelay(unsigned long ms)
 {
-	while (ms--)
-		udelay(1000);
+	u64 start = rdtsc();
+	tsc_delay(start, ms * delay_khz());
 }
 
 void msleep(unsigned int ms)

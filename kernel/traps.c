@@ -16,6 +16,7 @@
 DEFINE_PER_CPU(irq_cpustat_t, irq_stat);
 int __die(const char *str, struct pt_regs *regs, long err);
 void smp_nmi_stop_check(struct pt_regs *regs);
+void sched_debug_dump(void);
 
 struct pt_regs *get_irq_regs(void)
 {
@@ -46,7 +47,16 @@ static void do_error_trap(struct pt_regs *regs, long error_code, const char *str
 DO_ERROR(do_divide_error, "divide error")
 DO_ERROR(do_overflow, "overflow")
 DO_ERROR(do_bounds, "bounds")
-DO_ERROR(do_invalid_op, "invalid opcode")
+
+/* ud2: a WARN prints its report and continues after the ud2; a BUG prints "kernel BUG at" first */
+void do_invalid_op(struct pt_regs *regs, long error_code)
+{
+	if (!(regs->cs & 3) && report_bug(regs->ip, regs) == BUG_TRAP_TYPE_WARN) {
+		regs->ip += 2;
+		return;
+	}
+	do_error_trap(regs, error_code, "invalid opcode");
+}
 DO_ERROR(do_device_not_available, "device not available")
 DO_ERROR(do_coprocessor_segment_overrun, "coprocessor segment overrun")
 DO_ERROR(do_invalid_TSS, "invalid TSS")
@@ -157,7 +167,9 @@ int nmi_unregister(unsigned int type, nmi_handler_t fn)
 	return 0;
 }
 
-static int nmi_handle(unsigned int type, struct pt_regs *regs)
+/* noinline (as the NOKPROBE functions of Linux 5.4): NMI traces read nmi_handle, default_do_nmi,
+ * do_nmi, end_repeat_nmi */
+static noinline int nmi_handle(unsigned int type, struct pt_regs *regs)
 {
 	int i, handled = 0;
 	for (i = 0; i < NMI_SLOTS; i++) {
@@ -184,8 +196,31 @@ static void unknown_nmi_error(unsigned char reason, struct pt_regs *regs)
 	printk(KERN_EMERG "Uhhuh. NMI received for unknown reason %02x on CPU %d.\n", reason, smp_processor_id());
 	printk(KERN_EMERG "Do you have a strange power saving mode enabled?\n");
 	printk(KERN_EMERG "Dazed and confused, but trying to continue\n");
-	if (unknown_nmi_show_regs)
+	if (unknown_nmi_show_regs) {
 		show_regs(regs);
+		if (smp_processor_id() == 0)
+			sched_debug_dump();
+	}
+}
+
+static noinline void default_do_nmi(struct pt_regs *regs)
+{
+	int handled = nmi_handle(NMI_LOCAL, regs);
+	if (handled)
+		return;
+	/* external NMI sources (port 0x61), then "unknown" */
+	unsigned char reason = inb(0x61);
+	if ((reason & 0xc0) && reason != 0xff && smp_processor_id() == 0) {
+		if (reason & 0x80)
+			printk(KERN_EMERG "NMI: PCI system error (SERR) for reason %02x on CPU %d.\n", reason,
+			       smp_processor_id());
+		else
+			printk(KERN_EMERG "NMI: IOCK error (debug interrupt?) for reason %02x on CPU %d.\n",
+			       reason, smp_processor_id());
+		printk(KERN_EMERG "Dazed and confused, but trying to continue\n");
+	} else {
+		unknown_nmi_error(reason, regs);
+	}
 }
 
 void do_nmi(struct pt_regs *regs)
@@ -194,11 +229,7 @@ void do_nmi(struct pt_regs *regs)
 	inc_irq_stat(__nmi_count);
 	struct pt_regs *old = set_irq_regs(regs);
 	smp_nmi_stop_check(regs);
-	int handled = nmi_handle(NMI_LOCAL, regs);
-	if (!handled) {
-		unsigned char reason = inb(0x61);
-		unknown_nmi_error(reason, regs);
-	}
+	default_do_nmi(regs);
 	set_irq_regs(old);
 	nmi_exit();
 }
@@ -257,7 +288,8 @@ int show_interrupts(char *buf, int size)
 {
 	int n = 0, cpu, i;
 	const int prec = 3;
-#define P(...) n += scnprintf(buf + n, size - n, __VA_ARGS__)
+	/* snprintf-style: returns the full length even when it does not fit (the reader retries) */
+#define P(...) n += snprintf(buf + (n < size ? n : size), n < size ? size - n : 0, __VA_ARGS__)
 	P("%*s", prec + 8, "");
 	for_each_online_cpu(cpu)
 		P("CPU%-8d", cpu);

@@ -345,7 +345,7 @@ int kstrtol(const char *s, unsigned int base, long *res)
 			return r;
 		if (v > (unsigned long long)LONG_MAX + 1)
 			return -ERANGE;
-		*res = -(long long)v;
+		*res = (long)(0ULL - v);       /* unsigned negation: no overflow for LONG_MIN */
 		return 0;
 	}
 	r = _kstrtoull(s, base, &v);

@@ -232,6 +232,8 @@ static void
 softlockup_report(int duration)
 {
 	struct pt_regs *regs = get_irq_regs();
+	/* one CPU's report at a time, so two locked CPUs cannot interleave their dumps */
+	unsigned long sync = printk_cpu_sync_get();
 
 	pr_emerg("BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]\n",
 		 smp_processor_id(), duration, current->comm, current->pid);
@@ -241,6 +243,7 @@ softlockup_report(int duration)
 		show_regs(regs);
 	else
 		dump_stack();
+	printk_cpu_sync_put(sync);
 }
 
 static enum hrtimer_restart

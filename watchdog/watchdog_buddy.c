@@ -89,6 +89,7 @@ static void
 watchdog_hardlockup_check(unsigned int cpu)
 {
 	unsigned long hrint = watchdog_hrtimer_interrupts(cpu);
+	unsigned long sync;
 
 	if (per_cpu(buddy_touched, cpu)) {
 		per_cpu(buddy_touched, cpu) = false;
@@ -103,8 +104,10 @@ watchdog_hardlockup_check(unsigned int cpu)
 	if (per_cpu(buddy_warned, cpu))
 		return;
 
+	sync = printk_cpu_sync_get();
 	pr_emerg("Watchdog detected hard LOCKUP on cpu %d\n", cpu);
 	print_modules();
+	printk_cpu_sync_put(sync);
 	/* the victim's registers come only from its NMI backtrace */
 	if (!trigger_single_cpu_backtrace(cpu))
 		dump_stack();

@@ -113,6 +113,8 @@ is_hardlockup(void)
 static void
 watchdog_overflow_callback(struct pt_regs *regs)
 {
+	unsigned long sync;
+
 	if (__this_cpu_read(watchdog_nmi_touch)) {
 		__this_cpu_write(watchdog_nmi_touch, false);
 		return;
@@ -127,12 +129,14 @@ watchdog_overflow_callback(struct pt_regs *regs)
 	if (__this_cpu_read(hard_watchdog_warn))
 		return;     /* only print hard lockups once per episode */
 
+	sync = printk_cpu_sync_get();
 	pr_emerg("Watchdog detected hard LOCKUP on cpu %d\n", smp_processor_id());
 	print_modules();
 	if (regs)
 		show_regs(regs);
 	else
 		dump_stack();
+	printk_cpu_sync_put(sync);    /* not held across the backtrace IPIs: they print too */
 
 	/* all-CPU dump only once ever, so several locked CPUs cannot interleave their traces */
 	if (hardlockup_all_cpu_backtrace && !test_and_set_bit(0, &hardlockup_allcpu_dumped))

@@ -23,9 +23,11 @@ static inline int cpumask_equal(const struct cpumask *a, const struct cpumask *b
 static inline void cpumask_and(struct cpumask *d, const struct cpumask *a, const struct cpumask *b) { d->bits[0] = a->bits[0] & b->bits[0]; }
 static inline void cpumask_or(struct cpumask *d, const struct cpumask *a, const struct cpumask *b) { d->bits[0] = a->bits[0] | b->bits[0]; }
 static inline void cpumask_andnot(struct cpumask *d, const struct cpumask *a, const struct cpumask *b) { d->bits[0] = a->bits[0] & ~b->bits[0]; }
-static inline int cpumask_first(const struct cpumask *m) { return m->bits[0] ? __builtin_ctzl(m->bits[0]) : (int)nr_cpu_ids; }
+/* lowest set bit by a plain loop: no bsf/tzcnt (keeps the emulator's instruction set small) */
+static inline int __lowest_bit(unsigned long b) { int n = 0; while (!(b & 1)) { b >>= 1; n++; } return n; }
+static inline int cpumask_first(const struct cpumask *m) { return m->bits[0] ? __lowest_bit(m->bits[0]) : (int)nr_cpu_ids; }
 static inline int cpumask_next(int n, const struct cpumask *m)
-{ n++; if (n >= 64) return nr_cpu_ids; unsigned long b = m->bits[0] >> n; return b ? n + __builtin_ctzl(b) : (int)nr_cpu_ids; }
+{ n++; if (n >= 64) return nr_cpu_ids; unsigned long b = m->bits[0] >> n; return b ? n + __lowest_bit(b) : (int)nr_cpu_ids; }
 #define for_each_cpu(c, m) for ((c) = cpumask_first(m); (c) < (int)nr_cpu_ids; (c) = cpumask_next((c), (m)))
 #define for_each_online_cpu(c) for_each_cpu(c, cpu_online_mask)
 #define for_each_possible_cpu(c) for_each_cpu(c, cpu_possible_mask)

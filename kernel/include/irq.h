@@ -30,5 +30,5 @@ DECLARE_PER_CPU(irq_cpustat_t, irq_stat);
 typedef void (*irq_handler_t)(int irq, void *dev_id);
 /* legacy/GSI irq: routed through the IOAPIC to CPU 0, edge, active high (ISA). */
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, const char *name, void *dev);
-int show_interrupts(char *buf, int size);       /* /proc/interrupts text as Linux */
+int show_interrupts(char *buf, int size);       /* /proc/interrupts text as Linux; snprintf-style length */
 #endif

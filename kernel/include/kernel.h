@@ -81,15 +81,20 @@ extern volatile int panic_cpu;           /* -1 when not panicking */
 __printf(1, 2) __noreturn void panic(const char *fmt, ...);
 void nmi_panic(struct pt_regs *regs, const char *msg);  /* panic from NMI; if another CPU panics, stop */
 void dump_stack(void);
+/* Serialise a multi-line report (header + modules + show_regs...) against other CPUs' reports.
+ * Re-entrant on one CPU (an NMI on top of a report), usable from NMI context, broken by the
+ * panicking CPU. show_regs()/dump_stack()/NMI backtraces take it too. (Linux 5.15+:
+ * printk_cpu_sync_get_irqsave.) IRQs are off while it is held.
+ *   unsigned long t = printk_cpu_sync_get(); ...; printk_cpu_sync_put(t);
+ * Do not hold it across trigger_*_cpu_backtrace(): the other CPUs' NMI backtraces need it. */
+unsigned long printk_cpu_sync_get(void);
+void printk_cpu_sync_put(unsigned long token);
 
 void die(const char *str, struct pt_regs *regs, long err);
 void __warn(const char *file, int line, void *caller, struct pt_regs *regs);
 
-#define BUG() do { __asm__ volatile("ud2"); __builtin_unreachable(); } while (0)
-#define BUG_ON(c) do { if (unlikely(c)) BUG(); } while (0)
-#define WARN_ON(c) ({ int __ret = !!(c); if (unlikely(__ret)) __warn(__FILE__, __LINE__, __builtin_return_address(0), NULL); unlikely(__ret); })
-#define WARN_ON_ONCE(c) ({ static bool __w; int __ret = !!(c); if (unlikely(__ret) && !__w) { __w = true; __warn(__FILE__, __LINE__, __builtin_return_address(0), NULL); } unlikely(__ret); })
-#define WARN(c, fmt, ...) ({ int __ret = !!(c); if (unlikely(__ret)) { printk(fmt, ##__VA_ARGS__); __warn(__FILE__, __LINE__, __builtin_return_address(0), NULL); } unlikely(__ret); })
+#define _THIS_IP_ ({ __label__ __here; __here: (unsigned long)&&__here; })
+#include "bug.h"        /* BUG/BUG_ON/WARN/WARN_ON/WARN_ON_ONCE: ud2 + __bug_table */
 
 /* reboot / poweroff (port 0xCF9 / FADT PM1a; QEMU isa-debug-exit as fallback) */
 __noreturn void machine_restart(void);

@@ -71,6 +71,8 @@ struct module {
 	unsigned int num_exports;
 	struct module *uses[MODULE_MAX_USES];  /* modules whose exports this one uses (pinned) */
 	unsigned int num_uses;
+	struct bug_entry *bug_table;    /* __bug_table in the core area (BUG/WARN sites) */
+	unsigned int num_bugs;
 };
 
 /* ---- cross-owner API (KERNEL-API.md) ---- */

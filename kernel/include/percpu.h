@@ -32,7 +32,7 @@ struct cpu_local {
 	unsigned long nmi_stack_top, df_stack_top;
 	struct task_struct *idle;
 	void *rq;                        /* scheduler run queue */
-};
+} __attribute__((aligned(4096)));      /* one page each: GS bases look like Linux's per-CPU areas */
 extern unsigned long __per_cpu_offset[NR_CPUS];
 extern struct cpu_local cpu_locals[NR_CPUS];
 

@@ -52,6 +52,7 @@ struct task_struct {
 	int migrate_to;                   /* internal: -1, or CPU to move to at the next switch */
 	void *fs_private;                 /* kuser: per-task fs state (cwd) */
 	void *tty_private;                /* kuser */
+	int new_cpu;                      /* internal: -1, or the CPU a TASK_NEW task starts on */
 };
 
 static __always_inline struct task_struct *get_current(void)
@@ -77,6 +78,8 @@ long schedule_timeout(long timeout);                 /* jiffies; returns jiffies
 long schedule_timeout_interruptible(long timeout);
 long schedule_timeout_uninterruptible(long timeout);
 int wake_up_process(struct task_struct *t);          /* 1 if it was woken */
+int wake_up_new_task_on(struct task_struct *t, int cpu); /* start a TASK_NEW task on cpu */
+bool idle_cpu(int cpu);                           /* runs its idle task, nothing queued */
 int wake_up_state(struct task_struct *t, unsigned int state);
 
 /* kthreads: created sleeping (TASK_NEW) until wake_up_process(); comm = formatted name */

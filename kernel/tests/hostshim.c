@@ -199,7 +199,7 @@ int sh_run_argv(struct sh_ctx *c, int argc, char **argv, const struct cpumask *c
 {
 	const struct sh_command *cmd = sh_find_command(argv[0]);
 	if (!cmd) {
-		sh_err("sh: %s: not found\n", argv[0]);
+		sh_eprintf(c, "sh: %s: not found\n", argv[0]);
 		return 127;
 	}
 	host_last_cpus = cpus ? cpus->bits[0] : 0;

@@ -361,6 +361,13 @@ static void test_shell(void)
 	CHECK_STR(run("uptime"), " 01:02:03 up  1:02,  load average: 0.00, 0.00, 0.00\n");
 	CHECK_STR(run("ps"), "  PID USER       VSZ STAT COMMAND\n    1 root         0 S    init\n"
 		  "    2 root         0 SW   [migration/0]\n   12 root         0 R    insmod\n");
+	CHECK_STR(run("cat nosuch 2>/dev/null; echo $?"), "1\n");
+	CHECK_STR(run("cat nosuch 2>err; cat err"), "cat: can't open 'nosuch': No such file or directory\n");
+	CHECK_STR(run("cat nosuch /etc/motd 2>&1 | grep -c ."), "2\n");
+	CHECK_STR(run("cat nosuch /etc/motd >out 2>&1; wc -l out"), "      2 out\n");
+	CHECK_STR(run("echo to-stderr >&2 2>/dev/null; echo x 1>/dev/null; cat /dev/null"), "");
+	CHECK_STR(run("nosuchcmd 2>/dev/null"), "");
+	CHECK_STR(run("echo 2>x; cat x; echo a 2 > y; cat y"), "\na 2\n");
 	CHECK_STR(run("kill 12"), "");
 	CHECK(host_killed_pid == 12);
 	CHECK_STR(run("kill -9 2 77 x"), "kill: can't kill pid 2: Operation not permitted\n"

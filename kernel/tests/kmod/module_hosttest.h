@@ -67,6 +67,7 @@ static inline void mod_preempt_fix(int want) { (void)want; }
 #define MOD_CALL_INIT(fn) hosttest_initcall(fn)
 #define MOD_CALL_EXIT(fn) hosttest_exitcall(fn)
 
+#include "../../include/bug.h"
 #include "../../include/module.h"
 #include "../../include/export.h"
 #endif

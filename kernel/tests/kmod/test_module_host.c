@@ -383,6 +383,42 @@ static void test_layout_and_symbols(void)
 	CHECK(module_address_lookup(0x1234, NULL, NULL, NULL) == NULL, "no symbol for a non-module address");
 }
 
+/* __bug_table: oops.ko's BUG() (core text) and WARN_ON() (init text) sites, relocated in place,
+ * found by module_find_bug() for the #UD handler's report_bug(). */
+static void test_bug_table(void)
+{
+	struct module *m = find_module("oops");
+	unsigned int i, bugs = 0, warns = 0, core_hits = 0;
+
+	CHECK(m != NULL, "oops loaded");
+	if (!m)
+		return;
+	CHECK(m->bug_table != NULL && m->num_bugs >= 2, "oops has a bug table (%u entries)", m->num_bugs);
+	for (i = 0; m->bug_table && i < m->num_bugs; i++) {
+		struct bug_entry *b = &m->bug_table[i];
+		unsigned long addr = (unsigned long)b + b->bug_addr_disp;
+		const char *file = (const char *)b + b->file_disp;
+		unsigned long lo = (unsigned long)m->core.base;
+
+		CHECK((unsigned long)b >= lo && (unsigned long)b < lo + m->core.size, "entry %u in the core area", i);
+		CHECK(strstr(file, "oops.c") != NULL && b->line > 0, "entry %u: %s:%u", i, file, b->line);
+		if (b->flags & BUGFLAG_WARNING)
+			warns++;
+		else
+			bugs++;
+		if (addr >= lo && addr < lo + m->core.text_size) {       /* init text is freed: core only */
+			core_hits++;
+			CHECK(((unsigned char *)addr)[0] == 0x0f && ((unsigned char *)addr)[1] == 0x0b,
+			      "entry %u points at a ud2", i);
+			CHECK(module_find_bug(addr) == b, "module_find_bug finds entry %u", i);
+			CHECK(module_find_bug(addr + 1) == NULL, "no entry one byte after a ud2");
+		}
+	}
+	CHECK(bugs >= 1 && warns >= 1, "BUG and WARN entries: %u %u", bugs, warns);
+	CHECK(core_hits >= 1, "a BUG site in core text");
+	CHECK(module_find_bug(0x1234) == NULL, "no entry for a non-module address");
+}
+
 /* While init runs: state COMING, "+" flag, init symbol at +0 of the init area with size 0x1000. */
 static void test_init_state_and_init_symbol(void)
 {
@@ -845,6 +881,7 @@ int main(int argc, char **argv)
 	}
 	test_bundled_load_and_relocs();
 	test_layout_and_symbols();
+	test_bug_table();
 	test_init_state_and_init_symbol();
 	test_init_symbolization();
 	test_proc_lsmod_rmmod();
