@@ -22,6 +22,7 @@ class MonitorTest {
   void start() {
     fake = FakeMachineAccess.idleTwoCpus();
     ConsoleOutput console = new ConsoleOutput(new ByteArrayOutputStream(), true, null);
+    fake.attach(null, console);
     runner = new Runner(fake, console, 0, true, new Pacer(false, System::nanoTime), n -> { });
     monitor = new Monitor(runner, new PrintWriter(text, true));
     done = CompletableFuture.supplyAsync(runner::loop);
