@@ -104,6 +104,7 @@ public final class PcMachine implements Machine {
       pmus[i] = model.pmu() ? new Pmu(binding, lapics[i]) : null;
       hosts[i] = new BoardCpuHost(ports, lapics[i], pmus[i], ioApic, hpet, control);
       cpus[i] = new Cpu(i, memory, hosts[i], model);
+      cpus[i].setFastForward(config.fastForward()); // [fast-forward] docs/fast-forward.md
       binding.attach(cpus[i]);
     }
     scheduler = new Scheduler(timeline, cpus, config.quantumCycles());
@@ -321,7 +322,11 @@ public final class PcMachine implements Machine {
 
   @Override
   public long[] skippedCycles() {
-    return new long[cpus.length];
+    long[] skipped = new long[cpus.length]; // [fast-forward]
+    for (int i = 0; i < cpus.length; i++) {
+      skipped[i] = cpus[i].skippedCycles();
+    }
+    return skipped;
   }
 
   private boolean validCpu(int cpu) {

@@ -108,6 +108,8 @@ final class Core extends TwoByteOps {
       cycles += n * per;
       retired += n * perInstrs;
       skippedInstructions += n * perInstrs;
+      ff.skippedCycles += n * per; // [fast-forward] per-CPU skipped-cycles counter
+      ff.skips++; // [fast-forward]
     }
   }
 

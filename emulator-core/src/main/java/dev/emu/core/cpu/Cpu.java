@@ -335,6 +335,7 @@ public final class Cpu {
    */
   public void setFastForward(boolean enabled) {
     c.fastForward = enabled;
+    c.ff.setEnabled(enabled); // [fast-forward] the general spin detector (SpinDetector) too
   }
 
   public boolean fastForward() {
@@ -343,7 +344,7 @@ public final class Cpu {
 
   /** Instructions accounted by fast-forward rather than interpreted (diagnostics, monitor). */
   public long skippedInstructions() {
-    return c.skippedInstructions;
+    return c.skippedInstructions + c.ff.skippedInstructions; // [fast-forward] both mechanisms
   }
 
   /** Total CPUs of the machine, for CPUID topology leaves (default 1). */
@@ -369,23 +370,12 @@ public final class Cpu {
 
   // ---- Fast-forward of state-invariant spin loops (docs/fast-forward.md) ------------------------
 
-  /** Turns exact spin-loop fast-forward on (the default) or off. Guest-visible results are equal. */
-  public void setFastForward(boolean on) {
-    c.ff.setEnabled(on);
-  }
-
-  public boolean fastForward() {
-    return c.ff.enabled;
-  }
-
-  /** Cycles accounted without interpreting them (spin iterations skipped), since construction. */
+  /**
+   * Cycles accounted without interpreting them (spin iterations skipped by Core.fastForwardSpin
+   * and by SpinDetector), since construction. Per CPU, for Machine.skippedCycles / "info ff".
+   */
   public long skippedCycles() {
     return c.ff.skippedCycles;
-  }
-
-  /** Instructions retired without interpreting them, since construction. */
-  public long skippedInstructions() {
-    return c.ff.skippedInstructions;
   }
 
   /** Number of fast-forwards (each skipped one or more whole loop iterations). */

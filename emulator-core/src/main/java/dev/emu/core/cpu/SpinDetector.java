@@ -51,6 +51,39 @@ final class SpinDetector {
   private final int[] backoffLen = new int[BACKOFF_SLOTS];
   private final int[] backoffLeft = new int[BACKOFF_SLOTS];
 
+  /** RAM loads of the iteration being recorded (linear addresses). */
+  private final long[] recLoadEa = new long[MAX_INSNS];
+  private int recLoads;
+  private long recMinAt;
+  private long recMaxAt;
+
+  /**
+   * Memo of the last verified loop, so that later slices can skip without recording an
+   * iteration again: valid while the head state, the context (mode, CPL, CR0/3/4, EFER, segment
+   * bases), the loop's code bytes and the 8 bytes at each load address are all unchanged.
+   */
+  private boolean memoValid;
+  private long memoHead;
+  private final long[] memoRegs = new long[16];
+  private int memoFlags;
+  private long memoDc;
+  private long memoDr;
+  private int memoLoads;
+  private final long[] memoLoadEa = new long[MAX_INSNS];
+  private final long[] memoLoadVal = new long[MAX_INSNS];
+  private long memoCodeLin;
+  private int memoCodeLen;
+  private final byte[] memoCode = new byte[2 * MAX_SPAN + 32];
+  private final long[] memoSegBase = new long[6];
+  private long memoCr0;
+  private long memoCr3;
+  private long memoCr4;
+  private long memoEfer;
+  private int memoCpl;
+  private boolean memoMode64;
+  private boolean memoCode32;
+  private long memoFetchBase;
+
   long skippedCycles;
   long skippedInstructions;
   /** Number of fast-forwards done (each skips k >= 1 iterations). */
@@ -68,6 +101,7 @@ final class SpinDetector {
   void setEnabled(boolean on) {
     enabled = on;
     recording = false;
+    memoValid = false;
   }
 
   /** A new slice (or anything that may have changed memory behind this CPU's back). */
@@ -91,6 +125,10 @@ final class SpinDetector {
         backoffLeft[i]--;
         return;
       }
+      if (memoValid && h == memoHead && memoStillHolds()) {
+        skip(memoDc, memoDr); // the verified loop, unchanged since: no need to record again
+        return;
+      }
       retried = false;
       arm(h);
       return;
@@ -105,6 +143,11 @@ final class SpinDetector {
       fail();
       return;
     }
+    if (kind == SpinAllowList.LOAD) {
+      recLoadEa[recLoads++] = c.ea; // at most one per instruction, count < MAX_INSNS
+    }
+    recMinAt = Math.min(recMinAt, at);
+    recMaxAt = Math.max(recMaxAt, at);
     count++;
     expectRip = c.rip;
     lastCycles = c.cycles;
@@ -135,7 +178,10 @@ final class SpinDetector {
       backoffHead[i] = -1;
       backoffLen[i] = 0;
     }
-    skip();
+    long dc = c.cycles - headCycles;
+    long dr = c.retired - headRetired;
+    remember(dc, dr);
+    skip(dc, dr);
   }
 
   private void arm(long h) {
@@ -150,6 +196,9 @@ final class SpinDetector {
     lastCycles = c.cycles;
     lastRetired = c.retired;
     count = 0;
+    recLoads = 0;
+    recMinAt = h;
+    recMaxAt = h;
     recording = true;
   }
 
@@ -199,9 +248,113 @@ final class SpinDetector {
     return (c.eflags & ~CpuState.ARITH) | f;
   }
 
+  /** Memoises the loop just verified (state at its head == current state). */
+  private void remember(long dc, long dr) {
+    memoValid = false;
+    long lo = linear(recMinAt);
+    long hi = linear(recMaxAt) + 15; // every instruction lies within [lo, hi)
+    int len = (int) (hi - lo);
+    if (recMaxAt - recMinAt > 2 * MAX_SPAN || len <= 0 || len > memoCode.length
+        || (lo >>> 12) != ((hi - 1) >>> 12)) {
+      return; // also a 32-bit wrap-around at 4 GiB
+    }
+    int page = codePage(lo);
+    if (page < 0) {
+      return;
+    }
+    System.arraycopy(c.ram, page + ((int) lo & 0xfff), memoCode, 0, len);
+    for (int n = 0; n < recLoads; n++) {
+      long ea = recLoadEa[n];
+      int at = ramIndex(ea);
+      if (at < 0) {
+        return;
+      }
+      memoLoadEa[n] = ea;
+      memoLoadVal[n] = (long) Mmu.LONG.get(c.ram, at);
+    }
+    memoLoads = recLoads;
+    memoCodeLin = lo;
+    memoCodeLen = len;
+    memoHead = head;
+    System.arraycopy(headRegs, 0, memoRegs, 0, 16);
+    memoFlags = headFlags;
+    memoDc = dc;
+    memoDr = dr;
+    System.arraycopy(c.segBase, 0, memoSegBase, 0, 6);
+    memoCr0 = c.cr0;
+    memoCr3 = c.cr3;
+    memoCr4 = c.cr4;
+    memoEfer = c.efer;
+    memoCpl = c.cpl;
+    memoMode64 = c.mode64;
+    memoCode32 = c.code32;
+    memoFetchBase = c.fetchBase;
+    memoValid = true;
+  }
+
+  /** True if an iteration from the current state would repeat the memoised one exactly. */
+  private boolean memoStillHolds() {
+    long[] r = c.regs;
+    for (int i = 0; i < 16; i++) {
+      if (r[i] != memoRegs[i]) {
+        return false;
+      }
+    }
+    if (flagsNow() != memoFlags || c.cr3 != memoCr3 || c.cr0 != memoCr0 || c.cr4 != memoCr4
+        || c.efer != memoEfer || c.cpl != memoCpl || c.mode64 != memoMode64
+        || c.code32 != memoCode32 || c.fetchBase != memoFetchBase) {
+      return false;
+    }
+    for (int s = 0; s < 6; s++) {
+      if (c.segBase[s] != memoSegBase[s]) {
+        return false;
+      }
+    }
+    int page = codePage(memoCodeLin);
+    if (page < 0) {
+      return false;
+    }
+    int from = page + ((int) memoCodeLin & 0xfff);
+    if (!java.util.Arrays.equals(c.ram, from, from + memoCodeLen, memoCode, 0, memoCodeLen)) {
+      return false;
+    }
+    for (int n = 0; n < memoLoads; n++) {
+      int at = ramIndex(memoLoadEa[n]);
+      if (at < 0 || (long) Mmu.LONG.get(c.ram, at) != memoLoadVal[n]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** RAM index of the 8 bytes at a linear address through the read TLB; -1 if not cached/split. */
+  private int ramIndex(long ea) {
+    long vpn = ea >>> 12;
+    int i = (int) vpn & Mmu.TLB_MASK;
+    if (c.tlbR[i] != vpn || (ea & 0xfff) > 0xff8) {
+      return -1;
+    }
+    return c.tlbPa[i] + ((int) ea & 0xfff);
+  }
+
+  /** RAM index of the code page holding a linear address (fetch page or execute TLB); -1 if none. */
+  private int codePage(long lin) {
+    long vpn = lin >>> 12;
+    if (vpn == c.fetchVpn) {
+      return c.fetchPa;
+    }
+    int i = (int) vpn & Mmu.TLB_MASK;
+    return c.tlbX[i] == vpn && c.tlbCpl == c.cpl ? c.tlbPa[i] : -1;
+  }
+
   /** Accounts k whole iterations, k as large as the slice and the counter limits allow. */
-  private void skip() {
+  private void skip(long dc, long dr) {
     if (c.stopRequested || c.interruptShadow || c.initPending || c.sipiPending) {
+      return;
+    }
+    // Single-step traps and debug breakpoints would fire inside the skipped iterations (neither
+    // is modelled by the interpreter today; refusing keeps this exact if they ever are).
+    if ((c.eflags & CpuState.TF) != 0 || (c.dr[7] & 0xff) != 0) {
       return;
     }
     if (c.nmiLatched && !c.nmiBlocked) {
@@ -210,8 +363,6 @@ final class SpinDetector {
     if ((c.eflags & CpuState.IF) != 0 && c.host.interruptPending()) {
       return;
     }
-    long dc = c.cycles - headCycles;
-    long dr = c.retired - headRetired;
     if (dc <= 0 || dr <= 0) {
       return;
     }

@@ -130,6 +130,56 @@ class FastForwardExactnessTest {
   }
 
   @Test
+  void spinLoopWhoseCodeAnotherCpuPatches_stopsBeingSkipped_inTheSameSliceAsWithout() {
+    Result on = bothWays(2, r -> {
+      // CPU 0: 1: pause; cmpl $0, DATA+0x10; je 1b; hlt   (DATA+0x10 stays 0)
+      r.load(FfRig.CODE, "f390 833c251000020000 74f4 f4");
+      // CPU 1: mov $50000, %ecx; 1: dec %ecx; jnz 1b; movb $0x75, CODE+10 (je -> jne); hlt
+      r.load(0x14000, "b950c30000 ffc9 75fc c604250a00010075 f4");
+      r.cpus[1].setRip(0x14000);
+    }, 1_000_000);
+    assertThat(on.rig.mem.read8(FfRig.CODE + 10)).isEqualTo(0x75);
+    assertThat(on.rig.cpus[0].isHalted()).isTrue();
+    assertThat(on.rig.cpus[0].skippedCycles()).isGreaterThan(50_000);
+  }
+
+  @Test
+  void spinLoopWhoseBodyAnotherCpuPatches_isReverifiedBeforeTheNextSkip() {
+    Result on = bothWays(2, r -> {
+      // CPU 0: 1: pause; cmpl $0, DATA+0x10; je 1b; hlt   (spins forever)
+      r.load(FfRig.CODE, "f390 833c251000020000 74f4 f4");
+      // CPU 1: mov $50000, %ecx; 1: dec %ecx; jnz 1b; movw $0x9066, CODE (pause -> nop); hlt
+      r.load(0x14000, "b950c30000 ffc9 75fc 66c70425000001006690 f4");
+      r.cpus[1].setRip(0x14000);
+    }, 1_000_000);
+    assertThat(on.rig.mem.read16(FfRig.CODE)).isEqualTo(0x9066);
+    assertThat(on.rig.cpus[0].isHalted()).isFalse();
+    assertThat(on.rig.cpus[0].skippedCycles()).isGreaterThan(500_000);
+  }
+
+  @Test
+  void spinOnFlag_withEveryQuantumAlignment_isExact() {
+    // Different quanta put the slice end (where the other CPU's store becomes visible) at every
+    // position in the loop, including between the load and the closing branch.
+    for (long quantum = 997; quantum < 1_050; quantum++) {
+      long q = quantum;
+      Consumer<FfRig> setup = r -> {
+        r.load(FfRig.CODE, "f390 833c251000020000 74f4 488b042510000200 f4");
+        r.load(0x14000, "b9a00f0000 ffc9 75fc c70425100002002a000000 f4");
+        r.cpus[1].setRip(0x14000);
+      };
+      FfRig off = new FfRig(2, false, q);
+      FfRig on = new FfRig(2, true, q);
+      setup.accept(off);
+      setup.accept(on);
+      off.scheduler.runUntil(60_000);
+      on.scheduler.runUntil(60_000);
+      assertThat(on.snapshot()).as("quantum %d", q).isEqualTo(off.snapshot());
+      assertThat(on.cpus[0].reg(0)).isEqualTo(42);
+    }
+  }
+
+  @Test
   void countedLoop_isNeverSkipped_andStillRight() {
     Result on = bothWays(1, r -> {
       // mov $1000000, %rcx; 1: dec %rcx; jnz 1b; hlt
@@ -158,6 +208,8 @@ class FastForwardExactnessTest {
       "50 58 ebfc",
       // 1: in $0x80, %al; xor %eax, %eax; jmp 1b  (port I/O)
       "e480 31c0 ebfa",
+      // 1: cmc; pause; jmp 1b  (same registers, but CF alternates)
+      "f5 f390 ebfb",
     };
     for (String loop : loops) {
       Result on = bothWays(1, r -> r.load(FfRig.CODE, loop), 300_000);
