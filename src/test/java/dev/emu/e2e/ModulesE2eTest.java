@@ -135,6 +135,30 @@ class ModulesE2eTest {
   }
 
   @Test
+  void deadlockAbbaIrqsOff_hardLockupOnBothCpus_allCpuBacktrace() {
+    Result r = EmuRun.boot("insmod deadlock_abba.ko cpu_a=1 cpu_b=2 irqs_off=1\ntaskset -c 0 sleep 4\necho alive\n",
+        "--cpus", "3", "--append", "watchdog_thresh=1 hardlockup_all_cpu_backtrace=1", "--timeout", "20s", "--until", ALIVE);
+    status(r, 0);
+    r.first("^deadlock_abba: starting ABBA deadlock on CPUs 1 and 2 with interrupts off$");
+    r.first("^NMI watchdog: Watchdog detected hard LOCKUP on cpu 1$");
+    r.first("^NMI watchdog: Watchdog detected hard LOCKUP on cpu 2$");
+    inOrder(r, "^\\[[ \\d.]+\\] Sending NMI from CPU [12] to CPUs [0-9,-]+:$",
+        "^\\[[ \\d.]+\\] NMI backtrace for cpu [12]$", "^\\[[ \\d.]+\\] CPU: [12] PID: \\d+ Comm: abba_[ab]/[12] ",
+        "^\\[[ \\d.]+\\]  abba_thread\\+0x[0-9a-f]+/0x[0-9a-f]+ \\[deadlock_abba\\]$", "^alive$");
+    assertThat(r.all("^ abba_thread\\+0x[0-9a-f]+/0x[0-9a-f]+ \\[deadlock_abba\\]$")).as("traces through abba_thread")
+        .hasSizeGreaterThanOrEqualTo(3);
+    assertThat(r.all("^Sending NMI from CPU")).as("hardlockup_all_cpu_backtrace: only the first time ever").hasSize(1);
+    // each CPU's first overflow NMI reports: the loops start well within the first sample period
+    double enabled = r.first("^NMI watchdog: Enabled\\.").seconds();
+    double t0 = r.first("^deadlock_abba: starting").seconds();
+    for (String cpu : new String[] {"1", "2"}) {
+      double det = r.first("hard LOCKUP on cpu " + cpu + "$").seconds();
+      ConsoleAssert.within("hard LOCKUP on cpu " + cpu, det, enabled + 1 - 0.001, t0 + 1 + 0.2);
+    }
+    none(r, "Kernel panic");
+  }
+
+  @Test
   void modinfo_everyBundledModule_descriptionAndParameters() {
     String[] mods = {"softLockup", "hardLockup", "spinlock_lockup", "test_lockup", "deadlock_abba", "oops"};
     StringBuilder in = new StringBuilder();
