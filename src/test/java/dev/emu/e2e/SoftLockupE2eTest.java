@@ -163,6 +163,23 @@ class SoftLockupE2eTest {
   }
 
   @Test
+  void busyButPreemptible_tenMinutes_noFalsePositive() {
+    // preempt=full: softLockup.ko's endless loop keeps its CPU 100% busy but is preempted at every tick
+    // that wakes the stopper, so the feeder runs: no soft lockup (interrupts on: no hard lockup either),
+    // with both panics on (lockup.toml), over 10 minutes of guest time
+    Result r = EmuRun.boot("insmod softLockup.ko &\nsleep 600\ncat /proc/uptime\nps\necho done\n", "--config", "lockup.toml",
+        "--append", "preempt=full", "--timeout", "700s", "--until", "\ndone\r?\n");
+    status(r, 0);
+    Matcher up = inOrder(r, "Kernel command line: .*preempt=full$", "^\\[[ \\d.]+\\] softlockup_init$",
+        "^~ # cat /proc/uptime$", "^(\\d+)\\.\\d\\d \\d+\\.\\d\\d$");
+    assertThat(Integer.parseInt(up.group(1))).as("uptime after sleep 600").isBetween(600, 700);
+    inOrder(r, "^~ # ps$", "^ +\\d+ root +0 R +insmod$", "^done$");
+    none(r, "BUG");
+    none(r, "LOCKUP");
+    none(r, "Kernel panic");
+  }
+
+  @Test
   void idleGuest_tenMinutes_noFalsePositive() {
     // both panics on (lockup.toml): any false report would also end the run with status 3
     Result r = EmuRun.boot("sleep 600\ncat /proc/uptime\n", "--config", "lockup.toml", "--timeout", "700s",
