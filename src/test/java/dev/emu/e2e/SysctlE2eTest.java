@@ -1,6 +1,7 @@
 package dev.emu.e2e;
 
 import static dev.emu.e2e.ConsoleAssert.inOrder;
+import static dev.emu.e2e.ConsoleAssert.none;
 import static dev.emu.e2e.ConsoleAssert.status;
 
 import dev.emu.e2e.EmuRun.Result;
@@ -70,5 +71,43 @@ class SysctlE2eTest {
     // Linux 5.4 returns -ENOTSUPP (524) when the hard lockup detector is unavailable
     inOrder(r, "^/proc/sys/kernel # echo 1 > nmi_watchdog$", "^sh: write error: Unknown error 524$", "^status=1$",
         "^/proc/sys/kernel # cat nmi_watchdog$", "^0$", "^/proc/sys/kernel # cat soft_watchdog$", "^1$");
+  }
+
+  /** Boots 3 CPUs with watchdog_thresh=1 and {@code param}, reads the switches, soft-locks CPU 1 and hard-locks CPU 2. */
+  private static Result switches(String param) {
+    Result r = EmuRun.boot("cd /proc/sys/kernel\ngrep . watchdog nmi_watchdog soft_watchdog watchdog_thresh\n"
+            + "taskset -c 1 insmod softLockup.ko &\ntaskset -c 2 insmod hardLockup.ko &\n",
+        "--cpus", "3", "--append", "watchdog_thresh=1 " + param, "--timeout", "8s");
+    status(r, 124);
+    r.first("^softlockup_init$");
+    r.first("^Simulating hard lockup\\.\\.\\.$");
+    return r;
+  }
+
+  @Test
+  void bootParam_nmiWatchdog0_softDetectorOnly() {
+    Result r = switches("nmi_watchdog=0");
+    inOrder(r, "^watchdog:1$", "^nmi_watchdog:0$", "^soft_watchdog:1$", "^watchdog_thresh:1$");
+    inOrder(r, "^\\[[ \\d.]+\\] watchdog: BUG: soft lockup - CPU#1 stuck for 3s! \\[insmod:\\d+\\]$",
+        "^\\[[ \\d.]+\\] Modules linked in: hardLockup\\(\\+\\) softLockup\\(\\+\\)$");
+    none(r, "LOCKUP");
+    none(r, "NMI watchdog: Enabled");
+  }
+
+  @Test
+  void bootParam_nosoftlockup_hardDetectorOnly() {
+    Result r = switches("nosoftlockup");
+    inOrder(r, "^watchdog:1$", "^nmi_watchdog:1$", "^soft_watchdog:0$", "^watchdog_thresh:1$");
+    inOrder(r, "^\\[[ \\d.]+\\] NMI watchdog: Watchdog detected hard LOCKUP on cpu 2$",
+        "^\\[[ \\d.]+\\] Modules linked in: hardLockup\\(\\+\\) softLockup\\(\\+\\)$");
+    none(r, "BUG: soft lockup");
+  }
+
+  @Test
+  void bootParam_watchdogThresh0_disablesBoth() {
+    Result r = switches("watchdog_thresh=0");
+    inOrder(r, "^watchdog_thresh:0$");
+    none(r, "BUG: soft lockup");
+    none(r, "LOCKUP");
   }
 }
