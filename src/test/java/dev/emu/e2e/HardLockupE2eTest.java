@@ -63,6 +63,24 @@ class HardLockupE2eTest {
   }
 
   @Test
+  void hardThresholdMovesWithWatchdogThresh() {
+    for (int thresh : new int[] {1, 3}) {
+      Result r = EmuRun.boot("insmod hardLockup.ko\n", "--config", "lockup.toml", "--append", "watchdog_thresh=" + thresh,
+          "--timeout", "20s");
+      status(r, 3);
+      inOrder(r, "^\\[[ \\d.]+\\] Simulating hard lockup\\.\\.\\.$",
+          "^\\[[ \\d.]+\\] NMI watchdog: Watchdog detected hard LOCKUP on cpu \\d+$",
+          "^\\[[ \\d.]+\\] Kernel panic - not syncing: Hard LOCKUP$");
+      // the perf period is cpu_khz*1000*thresh cycles: with no tick before the loop the first NMI reports
+      double enabled = r.first("^NMI watchdog: Enabled\\.").seconds();
+      double t0 = r.first("^Simulating hard lockup").seconds();
+      double det = r.first("Watchdog detected hard LOCKUP").seconds();
+      assertThat(t0 - enabled).as("loop start - counter enable (precondition)").isLessThan(EmuRun.samplePeriod(thresh));
+      within("hard LOCKUP timestamp at thresh " + thresh, det, enabled + thresh - 0.001, t0 + thresh + 0.001);
+    }
+  }
+
+  @Test
   void hardlockupPanicOff_reportTimingAfterEarlierTicks() {
     // sleep 1 first: ticks (every 0.8 s at thresh 2) separate the counter's start from the loop
     int thresh = 2;
