@@ -1,6 +1,7 @@
 package dev.emu.e2e;
 
 import static dev.emu.e2e.ConsoleAssert.inOrder;
+import static dev.emu.e2e.ConsoleAssert.none;
 import static dev.emu.e2e.ConsoleAssert.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +51,18 @@ class BootE2eTest {
       assertThat(l.micros()).as("timestamp of '%s'", l.text()).isGreaterThanOrEqualTo(prev);
       prev = l.micros();
     }
+  }
+
+  @Test
+  void lineEditor_backspaceCtrlUCtrlC_unknownCommand() {
+    Result r = EmuRun.boot("echo abcx\u007fd\nfoo bar\u0015echo ok\npartial\u0003echo after\nnosuchcmd\necho st=$?\necho done\n",
+        "--timeout", "10s", "--until", "\ndone\r?\n");
+    status(r, 0);
+    inOrder(r, "^~ # echo abcx\b \bd$", "^abcd$",
+        "^~ # foo bar(\b \b){7}echo ok$", "^ok$",
+        "^~ # partial\\^C$", "^~ # echo after$", "^after$",
+        "^~ # nosuchcmd$", "^sh: nosuchcmd: not found$", "^st=127$");
+    none(r, "sh: partial");
   }
 
   @Test
