@@ -179,9 +179,20 @@ void cpu_init(int cpu)
 	wrmsrl(MSR_GS_BASE, (u64)__va(__pa(cl)));
 	wrmsrl(MSR_KERNEL_GS_BASE, 0);
 	wrmsrl(MSR_FS_BASE, 0);
-	/* CR0: PE MP ET NE WP AM PG (Linux: 0x80050033); CR4: PAE PGE OSFXSR... keep PAE|PGE|PSE|DE */
+	/* CR0: PE MP ET NE WP AM PG (Linux: 0x80050033). CR4 as Linux 5.4 sets it on such a CPU: PSE PAE
+	 * PGE, plus MCE, OSFXSR and OSXMMEXCPT when CPUID.1:EDX has MCE, FXSR and SSE (QEMU's qemu64:
+	 * "CR4: 00000000000006f0" as in the seed). The kernel itself uses no SSE (-mgeneral-regs-only). */
+	u32 a, b, c, d;
+	cpuid(1, &a, &b, &c, &d);
+	unsigned long cr4 = (read_cr4() & ~0x8UL) | 0x10 | 0x20 | 0x80;
+	if (d & (1u << 7))
+		cr4 |= 0x40;                     /* MCE */
+	if (d & (1u << 24))
+		cr4 |= 0x200;                    /* OSFXSR */
+	if ((d & (1u << 24)) && (d & (1u << 25)))
+		cr4 |= 0x400;                    /* OSXMMEXCPT */
 	write_cr0(0x80050033UL);
-	write_cr4(read_cr4() | 0x10 | 0x8 | 0x80 | 0x20);
+	write_cr4(cr4);
 }
 
 void cpu_early_init(void)

@@ -25,6 +25,7 @@
 #include "time.h"
 #include "atomic.h"
 #include "module.h"
+#include "irq.h"
 #include "watchdog.h"
 
 #define MSR_IA32_PERF_CAPABILITIES 0x00000345
@@ -110,7 +111,7 @@ is_hardlockup(void)
 	return false;
 }
 
-static void
+static noinline void
 watchdog_overflow_callback(struct pt_regs *regs)
 {
 	unsigned long sync;
@@ -190,25 +191,53 @@ wd_counter_overflowed(void)
 	return !(rdmsr64(MSR_IA32_PERFCTR0) & (1ULL << (x86_pmu.counter_width - 1)));
 }
 
-/* NMI_LOCAL handler: claims the NMI if our counter overflowed (perf_event_nmi_handler). */
-static int
-perf_event_nmi_handler(unsigned int type, struct pt_regs *regs)
+/* The layers between the PMI and the callback carry the names of their Linux 5.4 counterparts so
+ * that a hard lockup panic's call trace reads as Linux's does: perf_event_nmi_handler ->
+ * intel_pmu_handle_irq -> handle_pmi_common -> perf_event_overflow -> __perf_event_overflow ->
+ * watchdog_overflow_callback. noinline keeps each one a real frame. */
+static noinline void
+__perf_event_overflow(struct pt_regs *regs)
+{
+	watchdog_overflow_callback(regs);
+}
+
+static noinline void
+perf_event_overflow(struct pt_regs *regs)
+{
+	__perf_event_overflow(regs);
+}
+
+/* Account the overflow; the next period starts before the (slow) callback prints, as in Linux. */
+static noinline void
+handle_pmi_common(struct pt_regs *regs)
 {
 	bool due;
 
-	if (!__this_cpu_read(wd_event_active) || !wd_counter_overflowed())
-		return NMI_DONE;
-
-	/* The PMI set LVTPC.mask (Intel SDM): unmask it, or no further PMI arrives. */
-	apic_lvtpc_nmi();
 	if (x86_pmu.version >= 2)
 		wrmsr64(MSR_CORE_PERF_GLOBAL_OVF_CTRL, 1);
-	/* as x86_pmu_handle_irq: the next period starts before the (slow) callback prints */
 	due = wd_counter_update();
 	wd_counter_program();
 	if (due)
-		watchdog_overflow_callback(regs);
+		perf_event_overflow(regs);
+}
+
+static noinline int
+intel_pmu_handle_irq(struct pt_regs *regs)
+{
+	/* The PMI set LVTPC.mask (Intel SDM): unmask it, or no further PMI arrives. */
+	apic_lvtpc_nmi();
+	inc_irq_stat(apic_perf_irqs);
+	handle_pmi_common(regs);
 	return NMI_HANDLED;
+}
+
+/* NMI_LOCAL handler: claims the NMI if our counter overflowed. */
+static int
+perf_event_nmi_handler(unsigned int type, struct pt_regs *regs)
+{
+	if (!__this_cpu_read(wd_event_active) || !wd_counter_overflowed())
+		return NMI_DONE;
+	return intel_pmu_handle_irq(regs);
 }
 
 static bool
