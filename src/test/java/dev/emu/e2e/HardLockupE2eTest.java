@@ -48,6 +48,13 @@ class HardLockupE2eTest {
         "^\\[[ \\d.]+\\]  load_module\\+",
         "^\\[[ \\d.]+\\] Kernel panic - not syncing: Hard LOCKUP$",
         "^\\[[ \\d.]+\\]  <NMI>$",
+        // the panic's stack: the perf overflow path (reference §5.7)
+        "^\\[[ \\d.]+\\]  panic\\+",
+        "^\\[[ \\d.]+\\]  nmi_panic\\+",
+        "^\\[[ \\d.]+\\]  watchdog_overflow_callback\\+",
+        "^\\[[ \\d.]+\\]  perf_event_nmi_handler\\+",
+        "^\\[[ \\d.]+\\]  do_nmi\\+",
+        "^\\[[ \\d.]+\\] RIP: 0010:hardlockup_test_init\\+0x[0-9a-f]+/0x[0-9a-f]+ \\[hardLockup\\]$",
         "^\\[[ \\d.]+\\]  </NMI>$",
         "^\\[[ \\d.]+\\] ---\\[ end Kernel panic - not syncing: Hard LOCKUP \\]---$");
     none(r, "BUG: soft lockup");
