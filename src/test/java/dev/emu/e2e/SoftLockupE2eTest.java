@@ -82,6 +82,23 @@ class SoftLockupE2eTest {
   }
 
   @Test
+  void panicOff_reportedOncePerEpisode_taintL_shellAnswers() {
+    // softlockup_panic=0 (no config): Linux 5.4 reports once per episode (soft_watchdog_warn), then taints L
+    Result r = EmuRun.boot("insmod softLockup.ko &\nsleep 12\ncat /proc/sys/kernel/tainted\ncat /proc/modules\necho done\n",
+        "--append", "watchdog_thresh=1", "--timeout", "30s", "--until", "\ndone\r?\n");
+    status(r, 0);
+    inOrder(r, "^\\[[ \\d.]+\\] softlockup_init$",
+        "^\\[[ \\d.]+\\] watchdog: BUG: soft lockup - CPU#1 stuck for 3s! \\[insmod:\\d+\\]$",
+        "^\\[[ \\d.]+\\] CPU: 1 PID: \\d+ Comm: insmod Not tainted ",
+        "^\\[[ \\d.]+\\] RIP: 0010:softlockup_init\\+0x[0-9a-f]+/0x[0-9a-f]+ \\[softLockup\\]$",
+        "^~ # cat /proc/sys/kernel/tainted$", "^16384$",
+        "^~ # cat /proc/modules$", "^softLockup \\d+ 0 - Loading 0xffffffffc[0-9a-f]{7}$", "^done$");
+    assertThat(r.all("BUG: soft lockup")).as("reports in 12 s of one episode").hasSize(1);
+    assertSoftTiming(r, 1, "^softlockup_init$");
+    none(r, "Kernel panic");
+  }
+
+  @Test
   void thresholdsMoveWithWatchdogThresh() {
     double[] after = new double[2];
     int[] threshs = {1, 3};
