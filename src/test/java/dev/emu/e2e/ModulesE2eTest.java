@@ -109,6 +109,9 @@ class ModulesE2eTest {
     r.first("^ contender_fn\\+0x[0-9a-f]+/0x[0-9a-f]+ \\[spinlock_lockup\\]$|^RIP: 0010:contender_fn\\+|_raw_spin_lock");
     inOrder(r, "BUG: soft lockup", "^alive$");
     none(r, "Kernel panic");
+    // each CPU's report lies in the window from its own loop's start
+    SoftLockupE2eTest.assertSoftTiming(r, 1, "^spinlock_lockup: CPU 1 holds the lock", "^watchdog: BUG: soft lockup - CPU#1 ");
+    SoftLockupE2eTest.assertSoftTiming(r, 1, "^spinlock_lockup: contender on CPU 2 waiting", "^watchdog: BUG: soft lockup - CPU#2 ");
   }
 
   @Test
@@ -132,6 +135,8 @@ class ModulesE2eTest {
         "^\\[[ \\d.]+\\]  abba_thread\\+0x[0-9a-f]+/0x[0-9a-f]+ \\[deadlock_abba\\]$",
         "^alive$");
     none(r, "Kernel panic");
+    SoftLockupE2eTest.assertSoftTiming(r, 1, "^deadlock_abba: thread " + (reporter.equals("1") ? "A" : "B") + " on CPU " + reporter
+        + " took", "^watchdog: BUG: soft lockup - CPU#" + reporter + " ");
   }
 
   @Test
