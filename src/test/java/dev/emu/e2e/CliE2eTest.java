@@ -38,6 +38,14 @@ class CliE2eTest {
   }
 
   @Test
+  void untilMatchingDuringThePanicGrace_winsWith0() {
+    // docs/cli.md: after pvpanic the guest runs on briefly so the end marker arrives; --until may match there
+    Result r = EmuRun.boot("insmod oops.ko type=panic\n", "--timeout", "10s", "--until", "---\\[ end Kernel panic");
+    status(r, 0);
+    inOrder(r, "^\\[[ \\d.]+\\] ---\\[ end Kernel panic - not syncing: ");
+  }
+
+  @Test
   void poweroff_exit0() {
     Result r = EmuRun.boot("poweroff\n", "--timeout", "10s");
     status(r, 0);
