@@ -125,7 +125,8 @@ final class BootCommand implements Callable<Integer> {
         // SIGTERM/SIGINT: what the guest printed in the current chunk still reaches stdout
         Thread flush = new Thread(console::flush, "emu-flush-console");
         Runtime.getRuntime().addShutdownHook(flush);
-        o = ScriptedRun.run(machine, console, s.timeoutNanos, env.in(), env.stdinIsFile(), env.err());
+        o = ScriptedRun.run(machine, console, s.timeoutNanos, env.in(), env.stdinIsFile(), env.err(),
+            dev.emu.cli.run.Runner.panicRebootNanos(mc.cmdline()));
         Runtime.getRuntime().removeShutdownHook(flush);
       }
     } finally {

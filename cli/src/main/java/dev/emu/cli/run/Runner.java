@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * act on the {@link RunResult}. Endings: --until matched -> 0; POWER_OFF -> 0; RESET (no-reboot) -> 0;
  * DEBUG_EXIT -> (V<<1)|1; timeout -> 124; PANIC -> the guest runs on for {@link #PANIC_GRACE_NANOS}
  * (so the "end Kernel panic" line that Linux prints after the pvpanic notifier reaches the console;
- * --until may still match) then 3; DEAD -> 3; IDLE with stdin at its end -> 124 when a timeout is set
+ * --until may still match) then 3 — unless the kernel was told to reboot after a panic (panic=N,
+ * see {@link #setPanicReboot}): then it runs on for N s + 1 s, and a reboot in that time continues the
+ * run with the new boot, while a reset with --no-reboot ends it with 3; DEAD -> 3; IDLE with stdin at its end -> 124 when a timeout is set
  * (the guest would idle until it), else 3. Interactive sessions do not end on PANIC or DEAD: they
  * print a note once and stay open for the monitor. Pacing is delegated to a {@link Pacer}.
  */
@@ -31,6 +33,10 @@ public final class Runner {
   public static final long CHUNK_NANOS = 10_000_000L;
   /** Guest time the machine runs on after a pvpanic PANIC before a scripted run exits 3. */
   public static final long PANIC_GRACE_NANOS = 50_000_000L;
+  /** Extra guest time allowed, beyond the kernel's panic=N delay, for the reset to happen. */
+  public static final long PANIC_REBOOT_MARGIN_NANOS = 1_000_000_000L;
+
+  private long panicRebootNanos = -1;
 
   private final Machine machine;
   private final ConsoleOutput console;
@@ -61,10 +67,35 @@ public final class Runner {
     this.notes = notes;
   }
 
+  /**
+   * The kernel reboots this long after a panic (its panic=N boot parameter: N s, or 0 for N < 0),
+   * or -1 when it stays in the panic loop (panic=0, the default).
+   */
+  public void setPanicReboot(long nanos) {
+    panicRebootNanos = nanos;
+  }
+
+  /** The reboot delay a kernel command line asks for with its last panic=N, as Linux reads it. */
+  public static long panicRebootNanos(String cmdline) {
+    long result = -1;
+    for (String word : cmdline.trim().split("\\s+")) {
+      if (word.startsWith("panic=")) {
+        try {
+          long n = Long.parseLong(word.substring("panic=".length()));
+          result = n > 0 ? n * 1_000_000_000L : n < 0 ? 0 : -1;
+        } catch (NumberFormatException e) {
+          result = -1; // Linux's get_option leaves panic_timeout at 0
+        }
+      }
+    }
+    return result;
+  }
+
   /** Runs until the run ends; returns the exit status and note. */
   public Outcome loop() {
     long panicDeadline = -1;
     String panicNote = "";
+    int rebootsAtPanic = 0;
     boolean noted = false;
     pacer.reset(machine.guestNanos());
     while (true) {
@@ -80,6 +111,10 @@ public final class Runner {
       if (timeoutNanos > 0 && now >= timeoutNanos) {
         return new Outcome(ExitStatus.TIMEOUT, "emu: timeout: " + dev.emu.cli.config.Units.formatDuration(timeoutNanos)
             + " of guest time passed");
+      }
+      if (panicDeadline >= 0 && machine.reboots() > rebootsAtPanic) {
+        LOG.info("guest rebooted after its panic (panic=N)");
+        panicDeadline = -1; // the run goes on with the new boot
       }
       if (panicDeadline >= 0 && now >= panicDeadline) {
         return new Outcome(ExitStatus.PANIC_OR_DEAD, panicNote);
@@ -108,6 +143,9 @@ public final class Runner {
         }
         case RESET -> {
           LOG.info("guest reset with --no-reboot");
+          if (panicDeadline >= 0) {
+            return new Outcome(ExitStatus.PANIC_OR_DEAD, panicNote); // the panic's reboot, not stopped
+          }
           return Outcome.of(ExitStatus.OK);
         }
         case DEBUG_EXIT -> {
@@ -118,8 +156,10 @@ public final class Runner {
           if (interactive) {
             notes.note(note);
           } else if (panicDeadline < 0) {
-            panicDeadline = machine.guestNanos() + PANIC_GRACE_NANOS;
+            panicDeadline = machine.guestNanos() + (panicRebootNanos >= 0
+                ? panicRebootNanos + PANIC_REBOOT_MARGIN_NANOS : PANIC_GRACE_NANOS);
             panicNote = note;
+            rebootsAtPanic = machine.reboots();
           } else {
             return new Outcome(ExitStatus.PANIC_OR_DEAD, panicNote); // panicking again: no more to wait for
           }

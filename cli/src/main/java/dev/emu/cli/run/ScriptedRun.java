@@ -21,9 +21,10 @@ public final class ScriptedRun {
   private ScriptedRun() {}
 
   public static Outcome run(Machine machine, ConsoleOutput console, long timeoutNanos, InputStream in,
-      boolean readAllFirst, PrintStream err) {
+      boolean readAllFirst, PrintStream err, long panicRebootNanos) {
     Runner runner = new Runner(machine, console, timeoutNanos, false, new Pacer(false, System::nanoTime),
         err::println);
+    runner.setPanicReboot(panicRebootNanos);
     if (readAllFirst) {
       try {
         byte[] all = in.readAllBytes();

@@ -35,6 +35,17 @@ class RunnerTest {
   }
 
   @Test
+  void panicRebootNanos_readsTheLastPanicParameterAsLinux() {
+    assertThat(Runner.panicRebootNanos("quiet watchdog_thresh=1")).isEqualTo(-1);
+    assertThat(Runner.panicRebootNanos("panic=1")).isEqualTo(1_000_000_000L);
+    assertThat(Runner.panicRebootNanos("panic=5 softlockup_panic=1 panic=2")).isEqualTo(2_000_000_000L);
+    assertThat(Runner.panicRebootNanos("panic=-1")).as("reboot at once").isZero();
+    assertThat(Runner.panicRebootNanos("panic=0")).as("stay in the panic loop").isEqualTo(-1);
+    assertThat(Runner.panicRebootNanos("panic=x")).isEqualTo(-1);
+    assertThat(Runner.panicRebootNanos("hardlockup_panic=1 nmi_watchdog=panic")).isEqualTo(-1);
+  }
+
+  @Test
   void dead_notedOnce_monitorStillServed_quitEnds() throws Exception {
     FakeMachine fake = new FakeMachine().afterScript(RunResult.Kind.DEAD);
     Runner r = interactive(fake);

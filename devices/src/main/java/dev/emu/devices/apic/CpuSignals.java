@@ -18,4 +18,13 @@ public interface CpuSignals {
 
   /** The LAPIC may now have a deliverable maskable interrupt: wake from HLT if IF=1. */
   void notifyInterrupt();
+
+  /**
+   * TSC minus the machine's cycle count (Timeline time): 0 until the guest writes IA32_TSC or the
+   * processor is RESET (which zeroes its TSC while machine time runs on). The TSC-deadline timer
+   * compares the TSC, so it converts deadlines with this.
+   */
+  default long tscOffset() {
+    return 0;
+  }
 }

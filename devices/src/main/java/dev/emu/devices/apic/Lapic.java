@@ -130,6 +130,11 @@ public final class Lapic {
     return (apicBase & (APIC_BASE_ENABLE | APIC_BASE_EXTD)) == APIC_BASE_ENABLE;
   }
 
+  /** The owning processor's TSC minus Timeline time (see {@link CpuSignals#tscOffset}). */
+  long tscOffset() {
+    return cpu.tscOffset();
+  }
+
   public boolean x2apicMode() {
     return (apicBase & APIC_BASE_EXTD) != 0;
   }

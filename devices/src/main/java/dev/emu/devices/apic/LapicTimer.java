@@ -189,8 +189,23 @@ final class LapicTimer {
     tscDeadline = value;
     event.cancel();
     if (value != 0) {
-      event.schedule(value);
+      event.schedule(tscToCycles(value, lapic.tscOffset()));
     }
+  }
+
+  /**
+   * The machine cycle at which the TSC (cycles + offset) reaches the unsigned value {@code tsc}:
+   * 0 (at once) when already passed, Long.MAX_VALUE when beyond any run.
+   */
+  static long tscToCycles(long tsc, long offset) {
+    if (tsc < 0) {
+      return Long.MAX_VALUE; // 2^63 TSC ticks or more
+    }
+    long cycles = tsc - offset;
+    if (offset < 0 && cycles < 0) {
+      return Long.MAX_VALUE; // overflowed past Long.MAX_VALUE
+    }
+    return Math.max(cycles, 0);
   }
 
   private void expire(long deadline) {

@@ -37,6 +37,11 @@ final class CpuBinding implements CpuSignals, PmuClock {
   }
 
   @Override
+  public long tscOffset() {
+    return cpu.tsc() - cpu.cycles();
+  }
+
+  @Override
   public long unhaltedCycles() {
     return cpu.unhaltedCycles();
   }

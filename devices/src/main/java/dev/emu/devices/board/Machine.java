@@ -40,4 +40,9 @@ public interface Machine {
 
   /** Cycles each vCPU skipped by fast-forward (zeros when it is off). */
   long[] skippedCycles();
+
+  /** How many times the guest rebooted the machine in place (reset without noReboot). */
+  default int reboots() {
+    return 0;
+  }
 }

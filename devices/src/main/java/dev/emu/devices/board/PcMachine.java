@@ -380,6 +380,7 @@ public final class PcMachine implements Machine {
   }
 
   /** Guest-initiated reboots so far. */
+  @Override
   public int reboots() {
     return reboots;
   }

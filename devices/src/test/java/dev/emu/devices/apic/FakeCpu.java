@@ -9,6 +9,12 @@ final class FakeCpu implements CpuSignals {
   int inits;
   final List<Integer> sipis = new ArrayList<>();
   int notifications;
+  long tscOffset;
+
+  @Override
+  public long tscOffset() {
+    return tscOffset;
+  }
 
   @Override
   public void signalNmi() {

@@ -180,6 +180,22 @@ class LapicTimerTest {
   }
 
   @Test
+  void tscDeadline_comparesTheTsc_notMachineCycles_afterATscReset() {
+    // the CPU was RESET at machine cycle 10_000 (TSC zeroed): TSC = cycles - 10_000
+    timeline.advanceTo(10_000);
+    cpu.tscOffset = -10_000;
+    write(OFS_LVT_TIMER, TSC_DEADLINE | VECTOR);
+    lapic.writeMsr(MSR_TSC_DEADLINE, 500); // TSC 500 = machine cycle 10_500
+    timeline.advanceTo(10_499);
+    assertThat(took()).as("not before the TSC reaches the deadline").isFalse();
+    timeline.advanceTo(10_500);
+    assertThat(took()).isTrue();
+    assertThat(LapicTimer.tscToCycles(100, 1_000)).as("already passed").isZero();
+    assertThat(LapicTimer.tscToCycles(Long.MAX_VALUE, -1)).as("overflow: never").isEqualTo(Long.MAX_VALUE);
+    assertThat(LapicTimer.tscToCycles(-1L, 0)).as("2^64-1: never").isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
   void tscDeadline_zeroDisarms_pastDeadlineFiresAtOnce_modeChangeDisarms() {
     write(OFS_LVT_TIMER, TSC_DEADLINE | VECTOR);
     lapic.writeMsr(MSR_TSC_DEADLINE, 5000);
