@@ -231,6 +231,41 @@ final class Core extends TwoByteOps {
     beginFetch();
     cost = CycleTable.BASE;
     retire = true;
+    curEntry = -1;
+    if (fpos < fend) {
+      if (codeGen != dcache.gen || memory.hostWriteEpoch() != dcache.seenEpoch) {
+        refreshCodePage();
+      }
+      int off = fpos - fetchPa;
+      long h = codeHdr[off];
+      if (h != 0 && ((int) (h >>> 40) & 3) == modeKey) {
+        curEntry = off;
+        curMrm = codeMrm;
+        int n = (int) (h >>> 8) & 15;
+        ip += n;
+        fpos += n;
+        pfxOpsize = (h & H_OPSIZE) != 0;
+        pfxAdsize = (h & H_ADSIZE) != 0;
+        lock = (h & H_LOCK) != 0;
+        int r = (int) (h >>> 16) & 3;
+        rep = r == 0 ? 0 : r == 1 ? 0xf2 : 0xf3;
+        segOvr = ((int) (h >>> 18) & 15) - 1;
+        rex = (int) (h >>> 24) & 0xff;
+        osz = (int) (h >>> 32) & 15;
+        asz = (int) (h >>> 36) & 15;
+        int b = (int) h & 0xff;
+        if (lock) {
+          lockCheck(b);
+        }
+        exec(b);
+        return;
+      }
+      curEntry = off;
+      curMrm = codeMrm;
+      recGen = dcache.gen;
+      recSlow = fetchSlowCount;
+      recInval = dcache.invalidations;
+    }
     pfxOpsize = false;
     pfxAdsize = false;
     rep = 0;
@@ -302,14 +337,36 @@ final class Core extends TwoByteOps {
     } else {
       asz = code32 != pfxAdsize ? 4 : 2;
     }
-    if (lock) {
-      int key = b == 0x0f ? 0x100 | peekByte() : b;
-      if (!LOCKABLE[key]) {
-        throw ud();
+    if (curEntry >= 0) {
+      if (fetchSlowCount == recSlow && dcache.gen == recGen && dcache.invalidations == recInval) {
+        codeHdr[curEntry] = H_VALID | (long) modeKey << 40 | (long) asz << 36 | (long) osz << 32
+            | (long) rex << 24 | (long) (segOvr + 1) << 18
+            | (long) (rep == 0 ? 0 : rep == 0xf2 ? 1 : 2) << 16 | (lock ? H_LOCK : 0)
+            | (pfxAdsize ? H_ADSIZE : 0) | (pfxOpsize ? H_OPSIZE : 0) | (ip - rip) << 8 | b;
+      } else {
+        curEntry = -1;
       }
-      cost += CycleTable.LOCKED;
+    }
+    if (lock) {
+      lockCheck(b);
     }
     exec(b);
+  }
+
+  // Packed prefix/opcode decode (DecodeCache.hdr): opcode 0-7, bytes up to and including the
+  // opcode 8-11, 66h 12, 67h 13, lock 14, rep 16-17 (1 = F2, 2 = F3), segment override + 1
+  // 18-21, REX 24-31, osz 32-35, asz 36-39, modeKey 40-41, valid 48.
+  private static final long H_OPSIZE = 1L << 12;
+  private static final long H_ADSIZE = 1L << 13;
+  private static final long H_LOCK = 1L << 14;
+  private static final long H_VALID = 1L << 48;
+
+  private void lockCheck(int b) {
+    int key = b == 0x0f ? 0x100 | peekByte() : b;
+    if (!LOCKABLE[key]) {
+      throw ud();
+    }
+    cost += CycleTable.LOCKED;
   }
 
   private int peekByte() {

@@ -116,6 +116,8 @@ abstract class CpuState {
   boolean mode64;
   /** Default operand/address size of the code segment is 32 bits (CS.D or 64-bit mode). */
   boolean code32;
+  /** Decode-mode key of cached instructions: bit 0 mode64, bit 1 code32 (see DecodeCache). */
+  int modeKey;
   /** Protected mode (CR0.PE). */
   boolean protectedMode;
   boolean paging;

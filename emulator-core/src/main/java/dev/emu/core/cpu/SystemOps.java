@@ -67,6 +67,7 @@ abstract class SystemOps extends Alu {
     mode64 = lma && protectedMode && (segAttr[CS] & ATTR_L) != 0;
     code32 = mode64 || (protectedMode && (segAttr[CS] & ATTR_DB) != 0);
     fetchBase = mode64 ? 0 : segBase[CS];
+    modeKey = (mode64 ? 1 : 0) | (code32 ? 2 : 0);
     fetchVpn = -1;
     fpos = 0;
     fend = 0;
