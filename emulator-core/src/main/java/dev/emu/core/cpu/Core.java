@@ -39,30 +39,44 @@ final class Core extends TwoByteOps {
   void run(long cycleLimit) {
     runLimit = cycleLimit;
     stopRequested = false;
+    irqPoll = true;
     processInitSipi();
     if (halted && !tryWake()) {
       return;
     }
     while (!stopRequested && cycles < cycleLimit) {
-      // Instruction boundary: events first.
-      if (interruptShadow) {
-        interruptShadow = false;
-      } else if (nmiLatched && !nmiBlocked) {
-        nmiLatched = false;
-        nmiBlocked = true;
-        raise(VEC_NMI, false, 0, rip, false);
-        afterEvent();
-        continue;
-      } else if ((eflags & IF) != 0 && host.interruptPending()) {
-        int vector = host.acknowledgeInterrupt() & 0xff;
-        raise(vector, false, 0, rip, false);
-        afterEvent();
-        continue;
-      }
-      if (initPending) {
-        processInitSipi();
-        if (halted) {
-          return;
+      // Instruction boundary: events first. One combined test in the common case.
+      if (irqPoll | irqReady | interruptShadow | nmiLatched | initPending) {
+        if (irqPoll) {
+          // Host writes to RAM and new interrupts only happen between slices or inside host
+          // calls (which set irqPoll); interruptPending() has no side effects.
+          irqPoll = false;
+          if (memory.hostWriteEpoch() != dcache.seenEpoch) {
+            dcache.flushAll();
+          }
+          irqReady = host.interruptPending();
+        }
+        if (interruptShadow) {
+          interruptShadow = false;
+        } else if (nmiLatched && !nmiBlocked) {
+          nmiLatched = false;
+          nmiBlocked = true;
+          raise(VEC_NMI, false, 0, rip, false);
+          afterEvent();
+          continue;
+        } else if (irqReady && (eflags & IF) != 0) {
+          irqReady = false;
+          irqPoll = true; // poll again after the acknowledge
+          int vector = host.acknowledgeInterrupt() & 0xff;
+          raise(vector, false, 0, rip, false);
+          afterEvent();
+          continue;
+        }
+        if (initPending) {
+          processInitSipi();
+          if (halted) {
+            return;
+          }
         }
       }
       executeOne();
@@ -140,6 +154,7 @@ final class Core extends TwoByteOps {
     if (cycles - idleCycles >= unhaltedLimit) {
       unhaltedLimit = Long.MAX_VALUE;
     }
+    irqPoll = true; // a host call may make an interrupt pending
     host.counterLimitReached();
   }
 
@@ -231,9 +246,44 @@ final class Core extends TwoByteOps {
     beginFetch();
     cost = CycleTable.BASE;
     retire = true;
+    if (fpos < fend && codeGen == dcache.gen) {
+      int off = fpos - fetchPa;
+      long h = codeHdr[off];
+      if (h != 0 && ((int) (h >>> 40) & 3) == modeKey) {
+        curEntry = off;
+        curMrm = codeMrm;
+        execCached(h);
+        return;
+      }
+    }
+    stepMiss();
+  }
+
+  /** Decoded-cache hit: restores the prefix state from the header and executes. */
+  private void execCached(long h) {
+    int n = (int) (h >>> 8) & 15;
+    ip += n;
+    fpos += n;
+    pfxOpsize = (h & H_OPSIZE) != 0;
+    pfxAdsize = (h & H_ADSIZE) != 0;
+    lock = (h & H_LOCK) != 0;
+    int r = (int) (h >>> 16) & 3;
+    rep = r == 0 ? 0 : r == 1 ? 0xf2 : 0xf3;
+    segOvr = ((int) (h >>> 18) & 15) - 1;
+    rex = (int) (h >>> 24) & 0xff;
+    osz = (int) (h >>> 32) & 15;
+    asz = (int) (h >>> 36) & 15;
+    int b = (int) h & 0xff;
+    if (lock) {
+      lockCheck(b);
+    }
+    exec(b);
+  }
+
+  private void stepMiss() {
     curEntry = -1;
     if (fpos < fend) {
-      if (codeGen != dcache.gen || memory.hostWriteEpoch() != dcache.seenEpoch) {
+      if (codeGen != dcache.gen) {
         refreshCodePage();
       }
       int off = fpos - fetchPa;
@@ -241,23 +291,7 @@ final class Core extends TwoByteOps {
       if (h != 0 && ((int) (h >>> 40) & 3) == modeKey) {
         curEntry = off;
         curMrm = codeMrm;
-        int n = (int) (h >>> 8) & 15;
-        ip += n;
-        fpos += n;
-        pfxOpsize = (h & H_OPSIZE) != 0;
-        pfxAdsize = (h & H_ADSIZE) != 0;
-        lock = (h & H_LOCK) != 0;
-        int r = (int) (h >>> 16) & 3;
-        rep = r == 0 ? 0 : r == 1 ? 0xf2 : 0xf3;
-        segOvr = ((int) (h >>> 18) & 15) - 1;
-        rex = (int) (h >>> 24) & 0xff;
-        osz = (int) (h >>> 32) & 15;
-        asz = (int) (h >>> 36) & 15;
-        int b = (int) h & 0xff;
-        if (lock) {
-          lockCheck(b);
-        }
-        exec(b);
+        execCached(h);
         return;
       }
       curEntry = off;
@@ -266,6 +300,11 @@ final class Core extends TwoByteOps {
       recSlow = fetchSlowCount;
       recInval = dcache.invalidations;
     }
+    decodeAndExec();
+  }
+
+  /** Cache miss (or uncacheable fetch): decodes prefixes from the bytes, records, executes. */
+  private void decodeAndExec() {
     pfxOpsize = false;
     pfxAdsize = false;
     rep = 0;
@@ -1045,6 +1084,7 @@ final class Core extends TwoByteOps {
   private void in(int port, int sz) {
     checkIo();
     cost += CycleTable.IO;
+    irqPoll = true; // a host call may make an interrupt pending
     int v = host.ioRead(port, sz);
     setReg(sz, 0, v & 0xffff_ffffL);
   }
@@ -1052,6 +1092,7 @@ final class Core extends TwoByteOps {
   private void out(int port, int sz) {
     checkIo();
     cost += CycleTable.IO;
+    irqPoll = true; // a host call may make an interrupt pending
     host.ioWrite(port, sz, (int) getReg(sz, 0));
   }
 

@@ -436,6 +436,7 @@ abstract class Decoder extends SystemOps {
       case 5: { // ins
         long lin = linear(ES, di);
         probeWrite(lin, sz);
+        irqPoll = true; // a host call may make an interrupt pending
         int v = host.ioRead((int) regs[2] & 0xffff, sz);
         write(lin, sz, v & 0xffff_ffffL);
         setAddrReg(7, di + d);
@@ -443,6 +444,7 @@ abstract class Decoder extends SystemOps {
       }
       default: { // outs
         long v = read(linear(srcSeg, si), sz);
+        irqPoll = true; // a host call may make an interrupt pending
         host.ioWrite((int) regs[2] & 0xffff, sz, (int) v);
         setAddrReg(6, si + d);
         break;

@@ -304,10 +304,12 @@ abstract class Mmu extends CpuState {
   }
 
   final long physRead64(long pa) {
+    irqPoll = true; // a host call may make an interrupt pending
     return isRam(pa, 8) ? (long) LONG.get(ram, (int) pa) : host.mmioRead(pa, 8);
   }
 
   final int physRead32(long pa) {
+    irqPoll = true; // a host call may make an interrupt pending
     return isRam(pa, 4) ? (int) INT.get(ram, (int) pa) : (int) host.mmioRead(pa, 4);
   }
 
@@ -316,6 +318,7 @@ abstract class Mmu extends CpuState {
       LONG.set(ram, (int) pa, v);
       noteCodeWrite(pa, 8);
     } else {
+      irqPoll = true; // a host call may make an interrupt pending
       host.mmioWrite(pa, 8, v);
     }
   }
@@ -325,6 +328,7 @@ abstract class Mmu extends CpuState {
       INT.set(ram, (int) pa, v);
       noteCodeWrite(pa, 4);
     } else {
+      irqPoll = true; // a host call may make an interrupt pending
       host.mmioWrite(pa, 4, v & 0xffff_ffffL);
     }
   }
@@ -351,6 +355,7 @@ abstract class Mmu extends CpuState {
       }
       return v;
     }
+    irqPoll = true; // a host call may make an interrupt pending
     long v = host.mmioRead(pa, size);
     return size == 8 ? v : v & ((1L << (8 * size)) - 1);
   }
@@ -381,6 +386,7 @@ abstract class Mmu extends CpuState {
       }
       return;
     }
+    irqPoll = true; // a host call may make an interrupt pending
     host.mmioWrite(pa, size, size == 8 ? v : v & ((1L << (8 * size)) - 1));
   }
 
@@ -571,22 +577,29 @@ abstract class Mmu extends CpuState {
   /** Opens the fetch window at the instruction starting at ip. */
   final void beginFetch() {
     long lin = fetchBase + ip;
-    if ((lin >>> 12) != fetchVpn) {
-      // A branch to another page: open it straight from the TLB when it is there.
-      if (!mode64) {
-        lin &= 0xffff_ffffL;
-      }
-      long vpn = lin >>> 12;
-      int i = (int) vpn & TLB_MASK;
-      if (tlbX[i] != vpn || tlbCpl != cpl) {
-        fpos = 0;
-        fend = 0;
-        return;
-      }
-      fetchVpn = vpn;
-      fetchPa = tlbPa[i];
-      codeGen = 0;
+    if ((lin >>> 12) == fetchVpn) {
+      fpos = fetchPa + ((int) lin & 0xfff);
+      fend = Math.min(fetchPa + 0x1000, fpos + 15 - (int) (ip - insnStart));
+    } else {
+      openFetchPage(lin);
     }
+  }
+
+  /** A branch to another page: opens it straight from the TLB when it is there. */
+  private void openFetchPage(long lin) {
+    if (!mode64) {
+      lin &= 0xffff_ffffL;
+    }
+    long vpn = lin >>> 12;
+    int i = (int) vpn & TLB_MASK;
+    if (tlbX[i] != vpn || tlbCpl != cpl) {
+      fpos = 0;
+      fend = 0;
+      return;
+    }
+    fetchVpn = vpn;
+    fetchPa = tlbPa[i];
+    codeGen = 0;
     fpos = fetchPa + ((int) lin & 0xfff);
     fend = Math.min(fetchPa + 0x1000, fpos + 15 - (int) (ip - insnStart));
   }
@@ -655,6 +668,7 @@ abstract class Mmu extends CpuState {
     fetchVpn = -1;
     fpos = 0;
     fend = 0;
+    irqPoll = true; // a host call may make an interrupt pending
     return (int) host.mmioRead(pa, 1) & 0xff;
   }
 }

@@ -366,6 +366,7 @@ abstract class SystemOps extends Alu {
         return sysenterEip;
       default:
         if (host.hasMsr(msr)) {
+          irqPoll = true; // a host call may make an interrupt pending
           return host.readMsr(msr);
         }
         throw gp0();
@@ -439,6 +440,7 @@ abstract class SystemOps extends Alu {
         sysenterCs = v & 0xffff;
         return;
       default:
+        irqPoll = true; // a host call may make an interrupt pending
         if (host.hasMsr(msr) && host.writeMsr(msr, v)) {
           return;
         }

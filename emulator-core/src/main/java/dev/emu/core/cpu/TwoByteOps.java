@@ -97,6 +97,7 @@ abstract class TwoByteOps extends Decoder {
         if ((cr4 & 0x100) == 0 && cpl != 0) {
           throw gp0();
         }
+        irqPoll = true; // a host call may make an interrupt pending
         long v = host.readPmc((int) regs[1]);
         if (v == -1) {
           throw gp0();
@@ -553,6 +554,7 @@ abstract class TwoByteOps extends Decoder {
         v = cr4;
         break;
       case 8:
+        irqPoll = true; // a host call may make an interrupt pending
         v = host.readTpr() & 0xf; // CR8 = TPR[7:4]
         break;
       default:
@@ -588,6 +590,7 @@ abstract class TwoByteOps extends Decoder {
         if ((v & ~0xfL) != 0) {
           throw gp0();
         }
+        irqPoll = true; // a host call may make an interrupt pending
         host.writeTpr((int) v);
         break;
       default:
