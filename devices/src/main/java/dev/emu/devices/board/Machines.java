@@ -4,7 +4,14 @@ package dev.emu.devices.board;
 public final class Machines {
   private Machines() {}
 
+  /**
+   * Builds a {@link PcMachine}: validates the config, loads ACPI/SMBIOS tables and the PVH kernel
+   * (a bad kernel file is refused with a one-line BootException), then powers the CPUs on (BSP at
+   * the PVH entry, APs waiting for INIT-SIPI-SIPI).
+   */
   public static Machine create(MachineConfig config, ConsoleSink console) throws BootException {
-    throw new BootException("the emulated PC is not wired up yet (devices issue)");
+    PcMachine machine = PcMachine.assemble(config, console);
+    machine.powerOn();
+    return machine;
   }
 }

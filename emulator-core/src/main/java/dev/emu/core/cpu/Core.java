@@ -29,6 +29,9 @@ final class Core extends TwoByteOps {
     }
   }
 
+  /** [fast-forward] Spin-loop detector (docs/fast-forward.md). */
+  final SpinDetector ff = new SpinDetector(this);
+
   Core(int index, PhysicalMemory memory, CpuHost host, CpuModel model) {
     super(index, memory, host, model);
   }
@@ -40,6 +43,7 @@ final class Core extends TwoByteOps {
     runLimit = cycleLimit;
     stopRequested = false;
     irqPoll = true;
+    ff.reset(); // [fast-forward] memory may have changed since the last slice
     processInitSipi();
     if (halted && !tryWake()) {
       return;
@@ -118,6 +122,8 @@ final class Core extends TwoByteOps {
       cycles += n * per;
       retired += n * perInstrs;
       skippedInstructions += n * perInstrs;
+      ff.skippedCycles += n * per; // [fast-forward] per-CPU skipped-cycles counter
+      ff.skips++; // [fast-forward]
     }
   }
 
@@ -130,6 +136,7 @@ final class Core extends TwoByteOps {
   /** Executes one instruction (or delivers the fault it raises) and does the accounting. */
   void executeOne() {
     long start = cycles;
+    long at = rip; // [fast-forward]
     try {
       step();
       rip = ip;
@@ -143,6 +150,10 @@ final class Core extends TwoByteOps {
     }
     if (retired >= instructionLimit || cycles - idleCycles >= unhaltedLimit) {
       counterLimit();
+    }
+    // [fast-forward] short backward transfer (loop head?) or recording an iteration
+    if (Long.compareUnsigned(at - rip, SpinDetector.MAX_SPAN + 1) < 0 || ff.recording) {
+      ff.afterInstruction(at);
     }
     assert cycles > start;
   }

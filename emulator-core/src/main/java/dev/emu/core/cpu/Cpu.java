@@ -336,6 +336,7 @@ public final class Cpu {
    */
   public void setFastForward(boolean enabled) {
     c.fastForward = enabled;
+    c.ff.setEnabled(enabled); // [fast-forward] the general spin detector (SpinDetector) too
   }
 
   public boolean fastForward() {
@@ -344,7 +345,7 @@ public final class Cpu {
 
   /** Instructions accounted by fast-forward rather than interpreted (diagnostics, monitor). */
   public long skippedInstructions() {
-    return c.skippedInstructions;
+    return c.skippedInstructions + c.ff.skippedInstructions; // [fast-forward] both mechanisms
   }
 
   /** Total CPUs of the machine, for CPUID topology leaves (default 1). */
@@ -366,6 +367,21 @@ public final class Cpu {
   /** Internal error that stopped this CPU (an interpreter bug), or null. */
   public RuntimeException lastError() {
     return c.lastError;
+  }
+
+  // ---- Fast-forward of state-invariant spin loops (docs/fast-forward.md) ------------------------
+
+  /**
+   * Cycles accounted without interpreting them (spin iterations skipped by Core.fastForwardSpin
+   * and by SpinDetector), since construction. Per CPU, for Machine.skippedCycles / "info ff".
+   */
+  public long skippedCycles() {
+    return c.ff.skippedCycles;
+  }
+
+  /** Number of fast-forwards (each skipped one or more whole loop iterations). */
+  public long fastForwards() {
+    return c.ff.skips;
   }
 
   /** QEMU-monitor style multi-line register dump ("info registers"). */

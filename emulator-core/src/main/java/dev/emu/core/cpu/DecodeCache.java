@@ -2,8 +2,6 @@ package dev.emu.core.cpu;
 
 import dev.emu.core.mem.PhysicalMemory;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * Decoded-instruction cache, keyed by physical page and shared by every CPU on one
@@ -22,7 +20,6 @@ import java.util.WeakHashMap;
  */
 final class DecodeCache {
   static final int SLOTS = 128;
-  private static final Map<PhysicalMemory, DecodeCache> CACHES = new WeakHashMap<>();
 
   /** Per RAM page: 1 while the page has a slot. */
   final byte[] marks;
@@ -49,8 +46,16 @@ final class DecodeCache {
     seenEpoch = memory.hostWriteEpoch();
   }
 
-  static synchronized DecodeCache of(PhysicalMemory memory) {
-    return CACHES.computeIfAbsent(memory, DecodeCache::new);
+  /** The cache of this memory (created on first use; it lives and dies with the memory). */
+  static DecodeCache of(PhysicalMemory memory) {
+    synchronized (memory) {
+      if (memory.cpuCache() instanceof DecodeCache c) {
+        return c;
+      }
+      DecodeCache c = new DecodeCache(memory);
+      memory.setCpuCache(c);
+      return c;
+    }
   }
 
   /** Slot index (+1 encoded as 0 = none) of a RAM page, allocating one (evicting round-robin). */

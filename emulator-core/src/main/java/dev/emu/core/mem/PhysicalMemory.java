@@ -27,6 +27,7 @@ public final class PhysicalMemory {
   private final byte[] ram;
   /** Bumped on every host-side write, so CPUs can drop decoded code they cached for that RAM. */
   private long hostWriteEpoch;
+  private Object cpuCache;
 
   public PhysicalMemory(int sizeBytes) {
     if (sizeBytes <= 0 || (sizeBytes & (PAGE_SIZE - 1)) != 0) {
@@ -102,6 +103,18 @@ public final class PhysicalMemory {
 
   public void notifyHostWrite(long pa, int len) {
     hostWriteEpoch++;
+  }
+
+  /**
+   * Per-memory state owned by the CPU package (its decoded-instruction cache, shared by the CPUs
+   * on this memory); opaque here, and freed with the memory.
+   */
+  public Object cpuCache() {
+    return cpuCache;
+  }
+
+  public void setCpuCache(Object cache) {
+    cpuCache = cache;
   }
 
   public long hostWriteEpoch() {
