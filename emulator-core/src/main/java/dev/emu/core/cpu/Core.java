@@ -440,7 +440,170 @@ final class Core extends TwoByteOps {
     }
   }
 
+  /**
+   * Dispatch. The frequent gcc forms are handled here through small methods, so that C2, which
+   * stops inlining into a method after a bytecode budget, compiles this switch with their
+   * operand helpers inlined (or, past the budget, one call each into methods compiled with their
+   * own budget); everything else goes to {@link #execRare}. Behaviour is identical.
+   */
   private void exec(int b) {
+    switch (b) {
+      case 0x00: case 0x01: case 0x02: case 0x03: case 0x04: case 0x05:
+      case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x0c: case 0x0d:
+      case 0x10: case 0x11: case 0x12: case 0x13: case 0x14: case 0x15:
+      case 0x18: case 0x19: case 0x1a: case 0x1b: case 0x1c: case 0x1d:
+      case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25:
+      case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d:
+      case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35:
+      case 0x38: case 0x39: case 0x3a: case 0x3b: case 0x3c: case 0x3d:
+        aluForm(b);
+        break;
+      case 0x0f:
+        hot0F();
+        break;
+      case 0x50: case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56: case 0x57:
+        push(stackOpSize(), regs[(b & 7) | ((rex & 1) << 3)]); // push r
+        break;
+      case 0x58: case 0x59: case 0x5a: case 0x5b: case 0x5c: case 0x5d: case 0x5e: case 0x5f:
+        popReg(b);
+        break;
+      case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
+      case 0x78: case 0x79: case 0x7a: case 0x7b: case 0x7c: case 0x7d: case 0x7e: case 0x7f:
+        jccShort(b);
+        break;
+      case 0x80: case 0x81: case 0x83:
+        grp1(b);
+        break;
+      case 0x84: case 0x85:
+        testEvGv(b);
+        break;
+      case 0x88: case 0x89:
+        movEvGv(b == 0x88 ? 1 : osz);
+        break;
+      case 0x8a: case 0x8b:
+        movGvEv(b == 0x8a ? 1 : osz);
+        break;
+      case 0x8d:
+        lea();
+        break;
+      case 0xb8: case 0xb9: case 0xba: case 0xbb: case 0xbc: case 0xbd: case 0xbe: case 0xbf:
+        movRegImm(b);
+        break;
+      case 0xc3: // ret
+        jumpTo(pop(stackOpSize()));
+        break;
+      case 0xe8:
+        callRel();
+        break;
+      case 0xeb: // jmp rel8
+        jmpRel8();
+        break;
+      case 0xff:
+        grp5();
+        break;
+      default:
+        execRare(b);
+        break;
+    }
+  }
+
+  private void hot0F() {
+    int b = fetch8();
+    switch (b) {
+      case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85: case 0x86: case 0x87:
+      case 0x88: case 0x89: case 0x8a: case 0x8b: case 0x8c: case 0x8d: case 0x8e: case 0x8f:
+        jccNear(b);
+        break;
+      case 0xb6: // movzx Gv, Eb
+      case 0xb7: // movzx Gv, Ew
+        movzx(b == 0xb6 ? 1 : 2);
+        break;
+      case 0xaf:
+        imulGvEv();
+        break;
+      default:
+        exec0FByte(b);
+        break;
+    }
+  }
+
+  private void popReg(int b) {
+    int sz = stackOpSize();
+    long v = pop(sz);
+    setReg(sz, (b & 7) | ((rex & 1) << 3), v);
+  }
+
+  private void jccShort(int b) {
+    long rel = (byte) fetch8();
+    if (cond(b & 15)) {
+      jumpTo(ip + rel);
+      checkSpin(ip);
+    }
+  }
+
+  private void jccNear(int b) {
+    long rel = osz == 2 && !mode64 ? (short) fetch16() : fetch32();
+    if (cond(b & 15)) {
+      jumpTo(ip + rel);
+      checkSpin(ip);
+    }
+  }
+
+  private void testEvGv(int b) {
+    int sz = b == 0x84 ? 1 : osz;
+    modrm(0);
+    logicFlags(sz, readRm(sz) & getReg(sz, reg));
+  }
+
+  private void movEvGv(int sz) {
+    modrm(0);
+    writeRm(sz, getReg(sz, reg));
+  }
+
+  private void movGvEv(int sz) {
+    modrm(0);
+    setReg(sz, reg, readRm(sz));
+  }
+
+  private void lea() {
+    modrm(0);
+    if (!isMem) {
+      throw ud();
+    }
+    cost -= CycleTable.MEM;
+    setReg(osz, reg, eaOff);
+  }
+
+  private void movRegImm(int b) {
+    int r = (b & 7) | ((rex & 1) << 3); // mov r, Iv (imm64 with REX.W)
+    setReg(osz, r, osz == 8 ? fetch64() : osz == 4 ? fetch32() : fetch16());
+  }
+
+  private void callRel() {
+    long rel = mode64 || osz == 4 ? fetch32() : (short) fetch16();
+    push(mode64 ? 8 : osz, ip);
+    jumpTo(ip + rel);
+  }
+
+  private void jmpRel8() {
+    long rel8 = (byte) fetch8();
+    jumpTo(ip + rel8);
+    checkSpin(ip);
+  }
+
+  private void movzx(int sz) {
+    modrm(0);
+    setReg(osz, reg, readRm(sz));
+  }
+
+  private void imulGvEv() {
+    modrm(0);
+    long r = imul2(osz, getReg(osz, reg), readRm(osz));
+    setReg(osz, reg, r);
+  }
+
+  /** The full one-byte map (every opcode; exec handles the frequent ones itself). */
+  private void execRare(int b) {
     switch (b) {
       case 0x00: case 0x01: case 0x02: case 0x03: case 0x04: case 0x05:
       case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x0c: case 0x0d:

@@ -20,7 +20,11 @@ abstract class TwoByteOps extends Decoder {
   }
 
   final void exec0F() {
-    int b = fetch8();
+    exec0FByte(fetch8());
+  }
+
+  /** The two-byte map after 0F; b = the second opcode byte. */
+  final void exec0FByte(int b) {
     switch (b) {
       case 0x00: // grp6: sldt str lldt ltr verr verw
         grp6();
