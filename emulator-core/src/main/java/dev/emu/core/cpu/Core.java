@@ -275,12 +275,16 @@ final class Core extends TwoByteOps {
     int n = (int) (h >>> 8) & 15;
     ip += n;
     fpos += n;
-    pfxOpsize = (h & H_OPSIZE) != 0;
-    pfxAdsize = (h & H_ADSIZE) != 0;
-    lock = (h & H_LOCK) != 0;
-    int r = (int) (h >>> 16) & 3;
-    rep = r == 0 ? 0 : r == 1 ? 0xf2 : 0xf3;
-    segOvr = ((int) (h >>> 18) & 15) - 1;
+    if ((h & H_LEGACY) != 0 || legacyPrefixes) {
+      // Most instructions have no legacy prefix: then the fields already hold "none".
+      legacyPrefixes = (h & H_LEGACY) != 0;
+      pfxOpsize = (h & H_OPSIZE) != 0;
+      pfxAdsize = (h & H_ADSIZE) != 0;
+      lock = (h & H_LOCK) != 0;
+      int r = (int) (h >>> 16) & 3;
+      rep = r == 0 ? 0 : r == 1 ? 0xf2 : 0xf3;
+      segOvr = ((int) (h >>> 18) & 15) - 1;
+    }
     rex = (int) (h >>> 24) & 0xff;
     osz = (int) (h >>> 32) & 15;
     asz = (int) (h >>> 36) & 15;
@@ -316,6 +320,7 @@ final class Core extends TwoByteOps {
 
   /** Cache miss (or uncacheable fetch): decodes prefixes from the bytes, records, executes. */
   private void decodeAndExec() {
+    legacyPrefixes = true;
     pfxOpsize = false;
     pfxAdsize = false;
     rep = 0;
@@ -410,6 +415,10 @@ final class Core extends TwoByteOps {
   private static final long H_ADSIZE = 1L << 13;
   private static final long H_LOCK = 1L << 14;
   private static final long H_VALID = 1L << 48;
+  /** 66h, 67h, LOCK, REP/REPNE or a segment override (bits 12-21). */
+  private static final long H_LEGACY = 0x3f_f000L;
+  /** The legacy-prefix fields may hold something other than "none". */
+  private boolean legacyPrefixes = true;
 
   private void lockCheck(int b) {
     int key = b == 0x0f ? 0x100 | peekByte() : b;
