@@ -83,7 +83,27 @@ final class Core extends TwoByteOps {
           }
         }
       }
-      executeOne();
+      // One instruction (the body of executeOne(), written out here: C2 does not inline a
+      // method it has already compiled into a big one, and this is the hottest call).
+      long at = rip; // [fast-forward]
+      try {
+        step();
+        rip = ip;
+        cycles += cost;
+        if (retire) {
+          retired++;
+        }
+      } catch (GuestFault f) {
+        cycles += cost;
+        raise(f.vector, f.hasErrorCode, f.errorCode, rip, false);
+      }
+      if (retired >= instructionLimit || cycles - idleCycles >= unhaltedLimit) {
+        counterLimit();
+      }
+      // [fast-forward] short backward transfer (loop head?) or recording an iteration
+      if (Long.compareUnsigned(at - rip, SpinDetector.MAX_SPAN + 1) < 0 || ff.recording) {
+        ff.afterInstruction(at);
+      }
       if (halted) {
         return;
       }
@@ -133,7 +153,10 @@ final class Core extends TwoByteOps {
     }
   }
 
-  /** Executes one instruction (or delivers the fault it raises) and does the accounting. */
+  /**
+   * Executes one instruction (or delivers the fault it raises) and does the accounting. run()
+   * contains a copy of this body (keep the two identical).
+   */
   void executeOne() {
     long start = cycles;
     long at = rip; // [fast-forward]
