@@ -42,34 +42,68 @@ final class Core extends TwoByteOps {
   void run(long cycleLimit) {
     runLimit = cycleLimit;
     stopRequested = false;
+    irqPoll = true;
     ff.reset(); // [fast-forward] memory may have changed since the last slice
     processInitSipi();
     if (halted && !tryWake()) {
       return;
     }
     while (!stopRequested && cycles < cycleLimit) {
-      // Instruction boundary: events first.
-      if (interruptShadow) {
-        interruptShadow = false;
-      } else if (nmiLatched && !nmiBlocked) {
-        nmiLatched = false;
-        nmiBlocked = true;
-        raise(VEC_NMI, false, 0, rip, false);
-        afterEvent();
-        continue;
-      } else if ((eflags & IF) != 0 && host.interruptPending()) {
-        int vector = host.acknowledgeInterrupt() & 0xff;
-        raise(vector, false, 0, rip, false);
-        afterEvent();
-        continue;
-      }
-      if (initPending) {
-        processInitSipi();
-        if (halted) {
-          return;
+      // Instruction boundary: events first. One combined test in the common case.
+      if (irqPoll | irqReady | interruptShadow | nmiLatched | initPending) {
+        if (irqPoll) {
+          // Host writes to RAM and new interrupts only happen between slices or inside host
+          // calls (which set irqPoll); interruptPending() has no side effects.
+          irqPoll = false;
+          if (memory.hostWriteEpoch() != dcache.seenEpoch) {
+            dcache.flushAll();
+          }
+          irqReady = host.interruptPending();
+        }
+        if (interruptShadow) {
+          interruptShadow = false;
+        } else if (nmiLatched && !nmiBlocked) {
+          nmiLatched = false;
+          nmiBlocked = true;
+          raise(VEC_NMI, false, 0, rip, false);
+          afterEvent();
+          continue;
+        } else if (irqReady && (eflags & IF) != 0) {
+          irqReady = false;
+          irqPoll = true; // poll again after the acknowledge
+          int vector = host.acknowledgeInterrupt() & 0xff;
+          raise(vector, false, 0, rip, false);
+          afterEvent();
+          continue;
+        }
+        if (initPending) {
+          processInitSipi();
+          if (halted) {
+            return;
+          }
         }
       }
-      executeOne();
+      // One instruction (the body of executeOne(), written out here: C2 does not inline a
+      // method it has already compiled into a big one, and this is the hottest call).
+      long at = rip; // [fast-forward]
+      try {
+        step();
+        rip = ip;
+        cycles += cost;
+        if (retire) {
+          retired++;
+        }
+      } catch (GuestFault f) {
+        cycles += cost;
+        raise(f.vector, f.hasErrorCode, f.errorCode, rip, false);
+      }
+      if (retired >= instructionLimit || cycles - idleCycles >= unhaltedLimit) {
+        counterLimit();
+      }
+      // [fast-forward] short backward transfer (loop head?) or recording an iteration
+      if (Long.compareUnsigned(at - rip, SpinDetector.MAX_SPAN + 1) < 0 || ff.recording) {
+        ff.afterInstruction(at);
+      }
       if (halted) {
         return;
       }
@@ -119,7 +153,10 @@ final class Core extends TwoByteOps {
     }
   }
 
-  /** Executes one instruction (or delivers the fault it raises) and does the accounting. */
+  /**
+   * Executes one instruction (or delivers the fault it raises) and does the accounting. run()
+   * contains a copy of this body (keep the two identical).
+   */
   void executeOne() {
     long start = cycles;
     long at = rip; // [fast-forward]
@@ -151,6 +188,7 @@ final class Core extends TwoByteOps {
     if (cycles - idleCycles >= unhaltedLimit) {
       unhaltedLimit = Long.MAX_VALUE;
     }
+    irqPoll = true; // a host call may make an interrupt pending
     host.counterLimitReached();
   }
 
@@ -242,6 +280,70 @@ final class Core extends TwoByteOps {
     beginFetch();
     cost = CycleTable.BASE;
     retire = true;
+    if (fpos < fend && codeGen == dcache.gen) {
+      int off = fpos - fetchPa;
+      long h = codeHdr[off];
+      if (h != 0 && ((int) (h >>> 40) & 3) == modeKey) {
+        curEntry = off;
+        curMrm = codeMrm;
+        execCached(h);
+        return;
+      }
+    }
+    stepMiss();
+  }
+
+  /** Decoded-cache hit: restores the prefix state from the header and executes. */
+  private void execCached(long h) {
+    int n = (int) (h >>> 8) & 15;
+    ip += n;
+    fpos += n;
+    if ((h & H_LEGACY) != 0 || legacyPrefixes) {
+      // Most instructions have no legacy prefix: then the fields already hold "none".
+      legacyPrefixes = (h & H_LEGACY) != 0;
+      pfxOpsize = (h & H_OPSIZE) != 0;
+      pfxAdsize = (h & H_ADSIZE) != 0;
+      lock = (h & H_LOCK) != 0;
+      int r = (int) (h >>> 16) & 3;
+      rep = r == 0 ? 0 : r == 1 ? 0xf2 : 0xf3;
+      segOvr = ((int) (h >>> 18) & 15) - 1;
+    }
+    rex = (int) (h >>> 24) & 0xff;
+    osz = (int) (h >>> 32) & 15;
+    asz = (int) (h >>> 36) & 15;
+    int b = (int) h & 0xff;
+    if (lock) {
+      lockCheck(b);
+    }
+    exec(b);
+  }
+
+  private void stepMiss() {
+    curEntry = -1;
+    if (fpos < fend) {
+      if (codeGen != dcache.gen) {
+        refreshCodePage();
+      }
+      int off = fpos - fetchPa;
+      long h = codeHdr[off];
+      if (h != 0 && ((int) (h >>> 40) & 3) == modeKey) {
+        curEntry = off;
+        curMrm = codeMrm;
+        execCached(h);
+        return;
+      }
+      curEntry = off;
+      curMrm = codeMrm;
+      recGen = dcache.gen;
+      recSlow = fetchSlowCount;
+      recInval = dcache.invalidations;
+    }
+    decodeAndExec();
+  }
+
+  /** Cache miss (or uncacheable fetch): decodes prefixes from the bytes, records, executes. */
+  private void decodeAndExec() {
+    legacyPrefixes = true;
     pfxOpsize = false;
     pfxAdsize = false;
     rep = 0;
@@ -313,14 +415,40 @@ final class Core extends TwoByteOps {
     } else {
       asz = code32 != pfxAdsize ? 4 : 2;
     }
-    if (lock) {
-      int key = b == 0x0f ? 0x100 | peekByte() : b;
-      if (!LOCKABLE[key]) {
-        throw ud();
+    if (curEntry >= 0) {
+      if (fetchSlowCount == recSlow && dcache.gen == recGen && dcache.invalidations == recInval) {
+        codeHdr[curEntry] = H_VALID | (long) modeKey << 40 | (long) asz << 36 | (long) osz << 32
+            | (long) rex << 24 | (long) (segOvr + 1) << 18
+            | (long) (rep == 0 ? 0 : rep == 0xf2 ? 1 : 2) << 16 | (lock ? H_LOCK : 0)
+            | (pfxAdsize ? H_ADSIZE : 0) | (pfxOpsize ? H_OPSIZE : 0) | (ip - rip) << 8 | b;
+      } else {
+        curEntry = -1;
       }
-      cost += CycleTable.LOCKED;
+    }
+    if (lock) {
+      lockCheck(b);
     }
     exec(b);
+  }
+
+  // Packed prefix/opcode decode (DecodeCache.hdr): opcode 0-7, bytes up to and including the
+  // opcode 8-11, 66h 12, 67h 13, lock 14, rep 16-17 (1 = F2, 2 = F3), segment override + 1
+  // 18-21, REX 24-31, osz 32-35, asz 36-39, modeKey 40-41, valid 48.
+  private static final long H_OPSIZE = 1L << 12;
+  private static final long H_ADSIZE = 1L << 13;
+  private static final long H_LOCK = 1L << 14;
+  private static final long H_VALID = 1L << 48;
+  /** 66h, 67h, LOCK, REP/REPNE or a segment override (bits 12-21). */
+  private static final long H_LEGACY = 0x3f_f000L;
+  /** The legacy-prefix fields may hold something other than "none". */
+  private boolean legacyPrefixes = true;
+
+  private void lockCheck(int b) {
+    int key = b == 0x0f ? 0x100 | peekByte() : b;
+    if (!LOCKABLE[key]) {
+      throw ud();
+    }
+    cost += CycleTable.LOCKED;
   }
 
   private int peekByte() {
@@ -344,7 +472,170 @@ final class Core extends TwoByteOps {
     }
   }
 
+  /**
+   * Dispatch. The frequent gcc forms are handled here through small methods, so that C2, which
+   * stops inlining into a method after a bytecode budget, compiles this switch with their
+   * operand helpers inlined (or, past the budget, one call each into methods compiled with their
+   * own budget); everything else goes to {@link #execRare}. Behaviour is identical.
+   */
   private void exec(int b) {
+    switch (b) {
+      case 0x00: case 0x01: case 0x02: case 0x03: case 0x04: case 0x05:
+      case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x0c: case 0x0d:
+      case 0x10: case 0x11: case 0x12: case 0x13: case 0x14: case 0x15:
+      case 0x18: case 0x19: case 0x1a: case 0x1b: case 0x1c: case 0x1d:
+      case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25:
+      case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d:
+      case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35:
+      case 0x38: case 0x39: case 0x3a: case 0x3b: case 0x3c: case 0x3d:
+        aluForm(b);
+        break;
+      case 0x0f:
+        hot0F();
+        break;
+      case 0x50: case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56: case 0x57:
+        push(stackOpSize(), regs[(b & 7) | ((rex & 1) << 3)]); // push r
+        break;
+      case 0x58: case 0x59: case 0x5a: case 0x5b: case 0x5c: case 0x5d: case 0x5e: case 0x5f:
+        popReg(b);
+        break;
+      case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
+      case 0x78: case 0x79: case 0x7a: case 0x7b: case 0x7c: case 0x7d: case 0x7e: case 0x7f:
+        jccShort(b);
+        break;
+      case 0x80: case 0x81: case 0x83:
+        grp1(b);
+        break;
+      case 0x84: case 0x85:
+        testEvGv(b);
+        break;
+      case 0x88: case 0x89:
+        movEvGv(b == 0x88 ? 1 : osz);
+        break;
+      case 0x8a: case 0x8b:
+        movGvEv(b == 0x8a ? 1 : osz);
+        break;
+      case 0x8d:
+        lea();
+        break;
+      case 0xb8: case 0xb9: case 0xba: case 0xbb: case 0xbc: case 0xbd: case 0xbe: case 0xbf:
+        movRegImm(b);
+        break;
+      case 0xc3: // ret
+        jumpTo(pop(stackOpSize()));
+        break;
+      case 0xe8:
+        callRel();
+        break;
+      case 0xeb: // jmp rel8
+        jmpRel8();
+        break;
+      case 0xff:
+        grp5();
+        break;
+      default:
+        execRare(b);
+        break;
+    }
+  }
+
+  private void hot0F() {
+    int b = fetch8();
+    switch (b) {
+      case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85: case 0x86: case 0x87:
+      case 0x88: case 0x89: case 0x8a: case 0x8b: case 0x8c: case 0x8d: case 0x8e: case 0x8f:
+        jccNear(b);
+        break;
+      case 0xb6: // movzx Gv, Eb
+      case 0xb7: // movzx Gv, Ew
+        movzx(b == 0xb6 ? 1 : 2);
+        break;
+      case 0xaf:
+        imulGvEv();
+        break;
+      default:
+        exec0FByte(b);
+        break;
+    }
+  }
+
+  private void popReg(int b) {
+    int sz = stackOpSize();
+    long v = pop(sz);
+    setReg(sz, (b & 7) | ((rex & 1) << 3), v);
+  }
+
+  private void jccShort(int b) {
+    long rel = (byte) fetch8();
+    if (cond(b & 15)) {
+      jumpTo(ip + rel);
+      checkSpin(ip);
+    }
+  }
+
+  private void jccNear(int b) {
+    long rel = osz == 2 && !mode64 ? (short) fetch16() : fetch32();
+    if (cond(b & 15)) {
+      jumpTo(ip + rel);
+      checkSpin(ip);
+    }
+  }
+
+  private void testEvGv(int b) {
+    int sz = b == 0x84 ? 1 : osz;
+    modrm(0);
+    logicFlags(sz, readRm(sz) & getReg(sz, reg));
+  }
+
+  private void movEvGv(int sz) {
+    modrm(0);
+    writeRm(sz, getReg(sz, reg));
+  }
+
+  private void movGvEv(int sz) {
+    modrm(0);
+    setReg(sz, reg, readRm(sz));
+  }
+
+  private void lea() {
+    modrm(0);
+    if (!isMem) {
+      throw ud();
+    }
+    cost -= CycleTable.MEM;
+    setReg(osz, reg, eaOff);
+  }
+
+  private void movRegImm(int b) {
+    int r = (b & 7) | ((rex & 1) << 3); // mov r, Iv (imm64 with REX.W)
+    setReg(osz, r, osz == 8 ? fetch64() : osz == 4 ? fetch32() : fetch16());
+  }
+
+  private void callRel() {
+    long rel = mode64 || osz == 4 ? fetch32() : (short) fetch16();
+    push(mode64 ? 8 : osz, ip);
+    jumpTo(ip + rel);
+  }
+
+  private void jmpRel8() {
+    long rel8 = (byte) fetch8();
+    jumpTo(ip + rel8);
+    checkSpin(ip);
+  }
+
+  private void movzx(int sz) {
+    modrm(0);
+    setReg(osz, reg, readRm(sz));
+  }
+
+  private void imulGvEv() {
+    modrm(0);
+    long r = imul2(osz, getReg(osz, reg), readRm(osz));
+    setReg(osz, reg, r);
+  }
+
+  /** The full one-byte map (every opcode; exec handles the frequent ones itself). */
+  private void execRare(int b) {
     switch (b) {
       case 0x00: case 0x01: case 0x02: case 0x03: case 0x04: case 0x05:
       case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x0c: case 0x0d:
@@ -999,6 +1290,7 @@ final class Core extends TwoByteOps {
   private void in(int port, int sz) {
     checkIo();
     cost += CycleTable.IO;
+    irqPoll = true; // a host call may make an interrupt pending
     int v = host.ioRead(port, sz);
     setReg(sz, 0, v & 0xffff_ffffL);
   }
@@ -1006,6 +1298,7 @@ final class Core extends TwoByteOps {
   private void out(int port, int sz) {
     checkIo();
     cost += CycleTable.IO;
+    irqPoll = true; // a host call may make an interrupt pending
     host.ioWrite(port, sz, (int) getReg(sz, 0));
   }
 

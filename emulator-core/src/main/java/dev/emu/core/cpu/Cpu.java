@@ -194,6 +194,7 @@ public final class Cpu {
 
   /** The host's interruptPending() may have become true: wake from HLT if IF=1. */
   public void notifyInterrupt() {
+    c.irqPoll = true;
     if (c.halted) {
       c.tryWake();
     }

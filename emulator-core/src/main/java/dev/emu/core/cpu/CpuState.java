@@ -116,6 +116,8 @@ abstract class CpuState {
   boolean mode64;
   /** Default operand/address size of the code segment is 32 bits (CS.D or 64-bit mode). */
   boolean code32;
+  /** Decode-mode key of cached instructions: bit 0 mode64, bit 1 code32 (see DecodeCache). */
+  int modeKey;
   /** Protected mode (CR0.PE). */
   boolean protectedMode;
   boolean paging;
@@ -153,6 +155,15 @@ abstract class CpuState {
   long checkAt;
   long runLimit;
   boolean stopRequested;
+  /**
+   * The host's interruptPending() (or RAM, through PhysicalMemory) may have changed: set by
+   * run() and by every host call (I/O, MMIO, MSR, TPR, counter limit, acknowledge) and
+   * notifyInterrupt; the next boundary polls once into irqReady. Saves the interface call at
+   * every instruction boundary.
+   */
+  boolean irqPoll = true;
+  /** The last poll of interruptPending() said true (delivered once IF=1 and no shadow). */
+  boolean irqReady;
   int cpuCount = 1;
   /** Exact skipping of provably idle spin loops (see Core.fastForwardSpin). */
   boolean fastForward = true;

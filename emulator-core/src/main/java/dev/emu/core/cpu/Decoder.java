@@ -53,14 +53,52 @@ abstract class Decoder extends SystemOps {
     return asz == 8 ? a : asz == 4 ? a & 0xffff_ffffL : a & 0xffff;
   }
 
+  /**
+   * Cache entry of the instruction being executed (byte offset in its page's DecodeCache arrays),
+   * or -1 when it is not cacheable; with the guards that its ModRM decode may be recorded.
+   */
+  int curEntry = -1;
+  long[] curMrm;
+  long recGen;
+  int recSlow;
+  long recInval;
+
+  // Packed ModRM decode (DecodeCache.mrm): len 0-3, mod 4-5, reg 6-9, rm 10-13, base 14-18
+  // (16 = none), index 19-23 (16 = none), scale 24-25, default segment 26-28, RIP-relative 29,
+  // displacement 32-63. Never 0 (len >= 1).
+  static final int NO_REG = 16;
+
   /** Decodes ModRM (+SIB, displacement); immBytes = immediate bytes that follow (RIP-relative). */
   final void modrm(int immBytes) {
-    int m = fetch8();
-    mod = m >>> 6;
-    reg = ((m >>> 3) & 7) | ((rex & 4) << 1);
-    int r = m & 7;
+    if (curEntry >= 0) {
+      long m = curMrm[curEntry];
+      if (m != 0) {
+        int len = (int) m & 15;
+        if (fpos + len <= fend) {
+          ip += len;
+          fpos += len;
+          curEntry = -1;
+          applyModrm(m, immBytes);
+          return;
+        }
+      }
+    }
+    long ip0 = ip;
+    long m = decodeModrm();
+    m |= (ip - ip0);
+    if (curEntry >= 0 && fetchSlowCount == recSlow && dcache.gen == recGen
+        && dcache.invalidations == recInval) {
+      curMrm[curEntry] = m;
+    }
+    curEntry = -1; // a second ModRM decode in one instruction (none today) is never cached
+    applyModrm(m, immBytes);
+  }
+
+  private void applyModrm(long m, int immBytes) {
+    mod = (int) (m >>> 4) & 3;
+    reg = (int) (m >>> 6) & 15;
     if (mod == 3) {
-      rm = r | ((rex & 1) << 3);
+      rm = (int) (m >>> 10) & 15;
       isMem = false;
       if (lock) {
         throw ud();
@@ -69,92 +107,130 @@ abstract class Decoder extends SystemOps {
     }
     isMem = true;
     cost += CycleTable.MEM;
-    int seg = DS;
-    long addr;
-    if (asz == 2) {
-      switch (r) {
-        case 0:
-          addr = regs[3] + regs[6];
-          break;
-        case 1:
-          addr = regs[3] + regs[7];
-          break;
-        case 2:
-          addr = regs[5] + regs[6];
-          seg = SS;
-          break;
-        case 3:
-          addr = regs[5] + regs[7];
-          seg = SS;
-          break;
-        case 4:
-          addr = regs[6];
-          break;
-        case 5:
-          addr = regs[7];
-          break;
-        case 6:
-          if (mod == 0) {
-            addr = fetch16();
-          } else {
-            addr = regs[5];
-            seg = SS;
-          }
-          break;
-        default:
-          addr = regs[3];
-          break;
-      }
-      if (mod == 1) {
-        addr += (byte) fetch8();
-      } else if (mod == 2) {
-        addr += (short) fetch16();
-      }
+    long addr = m >> 32;
+    int base = (int) (m >>> 14) & 31;
+    if (base != NO_REG) {
+      addr += regs[base];
+    }
+    int idx = (int) (m >>> 19) & 31;
+    if (idx != NO_REG) {
+      addr += regs[idx] << ((m >>> 24) & 3);
+    }
+    if ((m & (1L << 29)) != 0) {
+      addr += ip + immBytes;
+    }
+    if (asz == 4) {
+      addr &= 0xffff_ffffL;
+    } else if (asz == 2) {
       addr &= 0xffff;
-    } else {
-      if (r == 4) {
-        int sib = fetch8();
-        int scale = sib >>> 6;
-        int idx = ((sib >>> 3) & 7) | ((rex & 2) << 2);
-        int base = sib & 7;
-        addr = idx == 4 ? 0 : regs[idx] << scale;
-        if (base == 5 && mod == 0) {
-          addr += fetch32();
-        } else {
-          if (base == 4 || base == 5) {
-            seg = SS;
-          }
-          addr += regs[base | ((rex & 1) << 3)];
-        }
-      } else if (r == 5 && mod == 0) {
-        int disp = fetch32();
-        if (mode64) {
-          addr = ip + immBytes + disp;
-        } else {
-          addr = disp & 0xffff_ffffL;
-        }
-      } else {
-        if (r == 5) {
-          seg = SS;
-        }
-        addr = regs[r | ((rex & 1) << 3)];
-      }
-      if (mod == 1) {
-        addr += (byte) fetch8();
-      } else if (mod == 2) {
-        addr += fetch32();
-      }
-      if (asz == 4) {
-        addr &= 0xffff_ffffL;
-      }
     }
-    if (segOvr >= 0) {
-      seg = segOvr;
-    }
+    int seg = segOvr >= 0 ? segOvr : (int) (m >>> 26) & 7;
     eaOff = addr;
     eaSeg = seg;
     ea = linear(seg, addr);
     nonCanonicalVector = seg == SS ? VEC_SS : VEC_GP;
+  }
+
+  private static long packModrm(int mod, int reg, int rm, int base, int idx, int scale, int seg,
+      boolean ripRel, long disp) {
+    return (long) mod << 4 | (long) reg << 6 | (long) rm << 10 | (long) base << 14
+        | (long) idx << 19 | (long) scale << 24 | (long) seg << 26 | (ripRel ? 1L << 29 : 0)
+        | disp << 32;
+  }
+
+  /** Fetches and decodes the ModRM bytes into the packed form (without the length). */
+  private long decodeModrm() {
+    int m = fetch8();
+    int md = m >>> 6;
+    int rg = ((m >>> 3) & 7) | ((rex & 4) << 1);
+    int r = m & 7;
+    if (md == 3) {
+      return packModrm(3, rg, r | ((rex & 1) << 3), NO_REG, NO_REG, 0, DS, false, 0);
+    }
+    int seg = DS;
+    int base = NO_REG;
+    int idx = NO_REG;
+    int scale = 0;
+    boolean ripRel = false;
+    long disp = 0;
+    if (asz == 2) {
+      switch (r) {
+        case 0:
+          base = 3;
+          idx = 6;
+          break;
+        case 1:
+          base = 3;
+          idx = 7;
+          break;
+        case 2:
+          base = 5;
+          idx = 6;
+          seg = SS;
+          break;
+        case 3:
+          base = 5;
+          idx = 7;
+          seg = SS;
+          break;
+        case 4:
+          base = 6;
+          break;
+        case 5:
+          base = 7;
+          break;
+        case 6:
+          if (md == 0) {
+            disp = fetch16();
+          } else {
+            base = 5;
+            seg = SS;
+          }
+          break;
+        default:
+          base = 3;
+          break;
+      }
+      if (md == 1) {
+        disp += (byte) fetch8();
+      } else if (md == 2) {
+        disp += (short) fetch16();
+      }
+    } else {
+      if (r == 4) {
+        int sib = fetch8();
+        scale = sib >>> 6;
+        int x = ((sib >>> 3) & 7) | ((rex & 2) << 2);
+        int b = sib & 7;
+        if (x != 4) {
+          idx = x;
+        } else {
+          scale = 0;
+        }
+        if (b == 5 && md == 0) {
+          disp = fetch32();
+        } else {
+          if (b == 4 || b == 5) {
+            seg = SS;
+          }
+          base = b | ((rex & 1) << 3);
+        }
+      } else if (r == 5 && md == 0) {
+        disp = fetch32();
+        ripRel = mode64;
+      } else {
+        if (r == 5) {
+          seg = SS;
+        }
+        base = r | ((rex & 1) << 3);
+      }
+      if (md == 1) {
+        disp += (byte) fetch8();
+      } else if (md == 2) {
+        disp += fetch32();
+      }
+    }
+    return packModrm(md, rg, 0, base, idx, scale, seg, ripRel, disp);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -360,6 +436,7 @@ abstract class Decoder extends SystemOps {
       case 5: { // ins
         long lin = linear(ES, di);
         probeWrite(lin, sz);
+        irqPoll = true; // a host call may make an interrupt pending
         int v = host.ioRead((int) regs[2] & 0xffff, sz);
         write(lin, sz, v & 0xffff_ffffL);
         setAddrReg(7, di + d);
@@ -367,6 +444,7 @@ abstract class Decoder extends SystemOps {
       }
       default: { // outs
         long v = read(linear(srcSeg, si), sz);
+        irqPoll = true; // a host call may make an interrupt pending
         host.ioWrite((int) regs[2] & 0xffff, sz, (int) v);
         setAddrReg(6, si + d);
         break;

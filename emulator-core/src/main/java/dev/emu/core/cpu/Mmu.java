@@ -66,9 +66,36 @@ abstract class Mmu extends CpuState {
   boolean implicitSupervisor;
   int tlbCpl;
 
+  /** Decoded-instruction cache shared by the CPUs on this memory, and its per-page marks. */
+  final DecodeCache dcache;
+  final byte[] codeMarks;
+  /** Decoded-code arrays of the current fetch page (valid while codeGen == dcache.gen). */
+  long[] codeHdr;
+  long[] codeMrm;
+  long codeGen;
+  /** Bumped by every fetchSlow (an instruction whose bytes came through it is not cached). */
+  int fetchSlowCount;
+
   Mmu(int index, PhysicalMemory memory, CpuHost host, CpuModel model) {
     super(index, memory, host, model);
+    dcache = DecodeCache.of(memory);
+    codeMarks = dcache.marks;
     flushTlb();
+  }
+
+  /** RAM bytes [pa, pa + size) were stored to: drop decoded code that may include them. */
+  final void noteCodeWrite(long pa, int size) {
+    if (codeMarks[(int) (pa >>> 12)] != 0 || codeMarks[(int) ((pa + size - 1) >>> 12)] != 0) {
+      dcache.written(pa, size);
+    }
+  }
+
+  /** (Re)acquires the decoded-code arrays of the current fetch page. */
+  final void refreshCodePage() {
+    int s = dcache.acquire(fetchPa >>> 12);
+    codeHdr = dcache.hdr(s);
+    codeMrm = dcache.mrm(s);
+    codeGen = dcache.gen;
   }
 
   final void flushTlb() {
@@ -277,17 +304,21 @@ abstract class Mmu extends CpuState {
   }
 
   final long physRead64(long pa) {
+    irqPoll = true; // a host call may make an interrupt pending
     return isRam(pa, 8) ? (long) LONG.get(ram, (int) pa) : host.mmioRead(pa, 8);
   }
 
   final int physRead32(long pa) {
+    irqPoll = true; // a host call may make an interrupt pending
     return isRam(pa, 4) ? (int) INT.get(ram, (int) pa) : (int) host.mmioRead(pa, 4);
   }
 
   final void physWrite64(long pa, long v) {
     if (isRam(pa, 8)) {
       LONG.set(ram, (int) pa, v);
+      noteCodeWrite(pa, 8);
     } else {
+      irqPoll = true; // a host call may make an interrupt pending
       host.mmioWrite(pa, 8, v);
     }
   }
@@ -295,7 +326,9 @@ abstract class Mmu extends CpuState {
   final void physWrite32(long pa, int v) {
     if (isRam(pa, 4)) {
       INT.set(ram, (int) pa, v);
+      noteCodeWrite(pa, 4);
     } else {
+      irqPoll = true; // a host call may make an interrupt pending
       host.mmioWrite(pa, 4, v & 0xffff_ffffL);
     }
   }
@@ -322,6 +355,7 @@ abstract class Mmu extends CpuState {
       }
       return v;
     }
+    irqPoll = true; // a host call may make an interrupt pending
     long v = host.mmioRead(pa, size);
     return size == 8 ? v : v & ((1L << (8 * size)) - 1);
   }
@@ -343,6 +377,7 @@ abstract class Mmu extends CpuState {
           LONG.set(ram, i, v);
           break;
       }
+      noteCodeWrite(pa, size);
       return;
     }
     if (pa < ramSize && pa >= 0) {
@@ -351,6 +386,7 @@ abstract class Mmu extends CpuState {
       }
       return;
     }
+    irqPoll = true; // a host call may make an interrupt pending
     host.mmioWrite(pa, size, size == 8 ? v : v & ((1L << (8 * size)) - 1));
   }
 
@@ -429,7 +465,11 @@ abstract class Mmu extends CpuState {
     long vpn = lin >>> 12;
     int i = (int) vpn & TLB_MASK;
     if (tlbW[i] == vpn) {
-      ram[tlbPa[i] + ((int) lin & 0xfff)] = (byte) v;
+      int p = tlbPa[i] + ((int) lin & 0xfff);
+      ram[p] = (byte) v;
+      if (codeMarks[p >>> 12] != 0) {
+        dcache.written(p, 1);
+      }
       return;
     }
     writeSlow(lin, 1, v);
@@ -440,7 +480,11 @@ abstract class Mmu extends CpuState {
     int i = (int) vpn & TLB_MASK;
     int off = (int) lin & 0xfff;
     if (tlbW[i] == vpn && off <= 0xffe) {
-      SHORT.set(ram, tlbPa[i] + off, (short) v);
+      int p = tlbPa[i] + off;
+      SHORT.set(ram, p, (short) v);
+      if (codeMarks[p >>> 12] != 0) {
+        dcache.written(p, 2);
+      }
       return;
     }
     writeSlow(lin, 2, v);
@@ -451,7 +495,11 @@ abstract class Mmu extends CpuState {
     int i = (int) vpn & TLB_MASK;
     int off = (int) lin & 0xfff;
     if (tlbW[i] == vpn && off <= 0xffc) {
-      INT.set(ram, tlbPa[i] + off, v);
+      int p = tlbPa[i] + off;
+      INT.set(ram, p, v);
+      if (codeMarks[p >>> 12] != 0) {
+        dcache.written(p, 4);
+      }
       return;
     }
     writeSlow(lin, 4, v & 0xffff_ffffL);
@@ -462,7 +510,11 @@ abstract class Mmu extends CpuState {
     int i = (int) vpn & TLB_MASK;
     int off = (int) lin & 0xfff;
     if (tlbW[i] == vpn && off <= 0xff8) {
-      LONG.set(ram, tlbPa[i] + off, v);
+      int p = tlbPa[i] + off;
+      LONG.set(ram, p, v);
+      if (codeMarks[p >>> 12] != 0) {
+        dcache.written(p, 8);
+      }
       return;
     }
     writeSlow(lin, 8, v);
@@ -529,9 +581,27 @@ abstract class Mmu extends CpuState {
       fpos = fetchPa + ((int) lin & 0xfff);
       fend = Math.min(fetchPa + 0x1000, fpos + 15 - (int) (ip - insnStart));
     } else {
+      openFetchPage(lin);
+    }
+  }
+
+  /** A branch to another page: opens it straight from the TLB when it is there. */
+  private void openFetchPage(long lin) {
+    if (!mode64) {
+      lin &= 0xffff_ffffL;
+    }
+    long vpn = lin >>> 12;
+    int i = (int) vpn & TLB_MASK;
+    if (tlbX[i] != vpn || tlbCpl != cpl) {
       fpos = 0;
       fend = 0;
+      return;
     }
+    fetchVpn = vpn;
+    fetchPa = tlbPa[i];
+    codeGen = 0;
+    fpos = fetchPa + ((int) lin & 0xfff);
+    fend = Math.min(fetchPa + 0x1000, fpos + 15 - (int) (ip - insnStart));
   }
 
   final int fetch8() {
@@ -570,6 +640,8 @@ abstract class Mmu extends CpuState {
   }
 
   private int fetchSlow(long lin) {
+    fetchSlowCount++;
+    codeGen = 0;
     if (ip - insnStart > 15) {
       throw gp0(); // instruction longer than 15 bytes
     }
@@ -596,6 +668,7 @@ abstract class Mmu extends CpuState {
     fetchVpn = -1;
     fpos = 0;
     fend = 0;
+    irqPoll = true; // a host call may make an interrupt pending
     return (int) host.mmioRead(pa, 1) & 0xff;
   }
 }

@@ -67,6 +67,7 @@ abstract class SystemOps extends Alu {
     mode64 = lma && protectedMode && (segAttr[CS] & ATTR_L) != 0;
     code32 = mode64 || (protectedMode && (segAttr[CS] & ATTR_DB) != 0);
     fetchBase = mode64 ? 0 : segBase[CS];
+    modeKey = (mode64 ? 1 : 0) | (code32 ? 2 : 0);
     fetchVpn = -1;
     fpos = 0;
     fend = 0;
@@ -365,6 +366,7 @@ abstract class SystemOps extends Alu {
         return sysenterEip;
       default:
         if (host.hasMsr(msr)) {
+          irqPoll = true; // a host call may make an interrupt pending
           return host.readMsr(msr);
         }
         throw gp0();
@@ -438,6 +440,7 @@ abstract class SystemOps extends Alu {
         sysenterCs = v & 0xffff;
         return;
       default:
+        irqPoll = true; // a host call may make an interrupt pending
         if (host.hasMsr(msr) && host.writeMsr(msr, v)) {
           return;
         }

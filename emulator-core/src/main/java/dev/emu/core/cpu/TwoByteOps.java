@@ -20,7 +20,11 @@ abstract class TwoByteOps extends Decoder {
   }
 
   final void exec0F() {
-    int b = fetch8();
+    exec0FByte(fetch8());
+  }
+
+  /** The two-byte map after 0F; b = the second opcode byte. */
+  final void exec0FByte(int b) {
     switch (b) {
       case 0x00: // grp6: sldt str lldt ltr verr verw
         grp6();
@@ -97,6 +101,7 @@ abstract class TwoByteOps extends Decoder {
         if ((cr4 & 0x100) == 0 && cpl != 0) {
           throw gp0();
         }
+        irqPoll = true; // a host call may make an interrupt pending
         long v = host.readPmc((int) regs[1]);
         if (v == -1) {
           throw gp0();
@@ -553,6 +558,7 @@ abstract class TwoByteOps extends Decoder {
         v = cr4;
         break;
       case 8:
+        irqPoll = true; // a host call may make an interrupt pending
         v = host.readTpr() & 0xf; // CR8 = TPR[7:4]
         break;
       default:
@@ -588,6 +594,7 @@ abstract class TwoByteOps extends Decoder {
         if ((v & ~0xfL) != 0) {
           throw gp0();
         }
+        irqPoll = true; // a host call may make an interrupt pending
         host.writeTpr((int) v);
         break;
       default:

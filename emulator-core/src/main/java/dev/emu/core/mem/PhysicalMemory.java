@@ -8,9 +8,10 @@ import java.nio.ByteOrder;
  * Guest RAM: one byte[] from physical address 0 up to {@link #size()}, with little-endian views.
  *
  * <p>Addresses at or above {@code size()} are not RAM; the CPU routes them to its {@code CpuHost}
- * (MMIO). The board decides what lives there. Writes through this class do not invalidate decoded
- * instructions: guest stores go through the CPU, which does; host-side loaders write before the
- * CPUs run or call {@link #notifyHostWrite(long, int)}.
+ * (MMIO). The board decides what lives there. Every write through this class (write8..write64,
+ * load, notifyHostWrite) bumps {@link #hostWriteEpoch()}, which makes the CPUs drop the decoded
+ * instructions they cached (guest stores go through the CPU, which invalidates precisely). Code
+ * that writes {@link #array()} directly must call {@link #notifyHostWrite(long, int)}.
  */
 public final class PhysicalMemory {
   public static final int PAGE_SHIFT = 12;
@@ -26,6 +27,7 @@ public final class PhysicalMemory {
   private final byte[] ram;
   /** Bumped on every host-side write, so CPUs can drop decoded code they cached for that RAM. */
   private long hostWriteEpoch;
+  private Object cpuCache;
 
   public PhysicalMemory(int sizeBytes) {
     if (sizeBytes <= 0 || (sizeBytes & (PAGE_SIZE - 1)) != 0) {
@@ -66,18 +68,22 @@ public final class PhysicalMemory {
 
   public void write8(long pa, int v) {
     ram[(int) pa] = (byte) v;
+    hostWriteEpoch++;
   }
 
   public void write16(long pa, int v) {
     SHORT.set(ram, (int) pa, (short) v);
+    hostWriteEpoch++;
   }
 
   public void write32(long pa, int v) {
     INT.set(ram, (int) pa, v);
+    hostWriteEpoch++;
   }
 
   public void write64(long pa, long v) {
     LONG.set(ram, (int) pa, v);
+    hostWriteEpoch++;
   }
 
   /** Copies host bytes into RAM (loaders, DMA-like host writes). */
@@ -97,6 +103,18 @@ public final class PhysicalMemory {
 
   public void notifyHostWrite(long pa, int len) {
     hostWriteEpoch++;
+  }
+
+  /**
+   * Per-memory state owned by the CPU package (its decoded-instruction cache, shared by the CPUs
+   * on this memory); opaque here, and freed with the memory.
+   */
+  public Object cpuCache() {
+    return cpuCache;
+  }
+
+  public void setCpuCache(Object cache) {
+    cpuCache = cache;
   }
 
   public long hostWriteEpoch() {

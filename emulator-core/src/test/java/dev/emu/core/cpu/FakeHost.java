@@ -20,6 +20,9 @@ final class FakeHost implements CpuHost {
   boolean tripleFaulted;
   boolean stopOnLimit;
   int ioReadValue = 0xffff_ffff;
+  /** An out to this port makes {@link #raiseVector} pending (a device raising its IRQ). */
+  int raiseOnOutPort = -1;
+  int raiseVector;
 
   @Override
   public int ioRead(int port, int size) {
@@ -30,6 +33,9 @@ final class FakeHost implements CpuHost {
   @Override
   public void ioWrite(int port, int size, int value) {
     io.add("out " + Integer.toHexString(port) + "/" + size + "=" + Integer.toHexString(value));
+    if (port == raiseOnOutPort) {
+      pendingVector = raiseVector;
+    }
   }
 
   @Override

@@ -122,4 +122,54 @@ class StringAndSmcTest {
     CpuRig r = new CpuRig().run("f001c3"); // lock add %eax,%ebx
     assertThat(r.haltedInVector()).isEqualTo(6);
   }
+
+  // Decoded-instruction cache (docs/cpu.md): an instruction executed again after a store changed
+  // its bytes must run the new bytes. Expected values follow from the SDM semantics of the
+  // instructions as written; a stale decode gives the value noted in each test.
+
+  @Test
+  void storeAheadOfRip_intoModrmOfCachedInstruction_inSamePage_isSeen() {
+    // xor eax,eax; mov ebx,1; mov edx,0x100; mov ecx,4
+    // L: xor byte [P+1],8 ; P: add eax,ebx (01 d8 <-> 01 d0 = add eax,edx) ; dec ecx ; jnz L ; hlt
+    CpuRig r = new CpuRig().run("31c0" + "bb01000000" + "ba00010000" + "b904000000"
+        + "803425" + "1a000100" + "08" + "01d8" + "ffc9" + "75f2" + "f4");
+    // iterations add edx, ebx, edx, ebx = 0x202 (a stale cached decode would give 0x400)
+    assertThat(r.reg(0)).isEqualTo(0x202);
+    assertThat(r.cpu.rip()).isEqualTo(CpuRig.CODE + 0x20);
+  }
+
+  @Test
+  void storeAheadOfRip_intoOpcodeOfCachedInstruction_isSeen() {
+    // same loop, toggling the opcode byte at P: 01 (add) <-> 29 (sub); ebx = 1
+    CpuRig r = new CpuRig().run("31c0" + "bb01000000" + "ba00010000" + "b904000000"
+        + "803425" + "19000100" + "28" + "01d8" + "ffc9" + "75f2" + "f4");
+    // sub, add, sub, add = 0 (stale: four subs = -4)
+    assertThat(r.reg(0)).isEqualTo(0);
+  }
+
+  @Test
+  void moduleLoadingStyle_copyCodeCallItThenCopyOtherCodeOverIt_runsTheNewCode() {
+    // Guest "loader": rep movsb a routine into page 0x30000, call it 3 times, copy another
+    // routine over it, call it once. Routines: add rax,rbx; ret / sub rax,rbx; ret (rbx = 5).
+    CpuRig r = new CpuRig();
+    r.load(CpuRig.CODE + 0x100, "4801d8c3");
+    r.load(CpuRig.CODE + 0x108, "4829d8c3");
+    r.run("31c0" + "bb05000000" + "be00010100" + "bf00000300" + "b904000000" + "f3a4"
+        + "41bb00000300" + "41ffd3" + "41ffd3" + "41ffd3"
+        + "be08010100" + "bf00000300" + "b904000000" + "f3a4" + "41ffd3" + "f4");
+    assertThat(r.haltedInVector()).isEqualTo(-1);
+    assertThat(r.reg(0)).isEqualTo(10); // 3 * 5 - 5 (stale: 20)
+  }
+
+  @Test
+  void hostWrite8OfCachedCode_betweenRuns_isSeen() {
+    CpuRig r = new CpuRig().run("b801000000f4"); // mov $1,%eax; hlt
+    assertThat(r.reg(0)).isEqualTo(1);
+    r.mem.write8(CpuRig.CODE + 1, 2); // mov $2,%eax (a plain PhysicalMemory write, no load())
+    r.cpu.enterLongModeFlat(r.cpu.cr3());
+    r.cpu.setRip(CpuRig.CODE);
+    r.cpu.setReg(4, CpuRig.STACK);
+    r.runToHalt();
+    assertThat(r.reg(0)).isEqualTo(2);
+  }
 }
