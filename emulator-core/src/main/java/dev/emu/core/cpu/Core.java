@@ -94,8 +94,7 @@ final class Core extends TwoByteOps {
           retired++;
         }
       } catch (GuestFault f) {
-        cycles += cost;
-        raise(f.vector, f.hasErrorCode, f.errorCode, rip, false);
+        faulted(f);
       }
       if (retired >= instructionLimit || cycles - idleCycles >= unhaltedLimit) {
         counterLimit();
@@ -153,6 +152,13 @@ final class Core extends TwoByteOps {
     }
   }
 
+
+  /** The instruction faulted: it costs its cycles and the fault is delivered (both copies of the
+   *  instruction body, in run() and executeOne(), come here). */
+  private void faulted(GuestFault f) {
+    cycles += cost;
+    raiseFault(f.vector, f.hasErrorCode, f.errorCode, rip);
+  }
   /**
    * Executes one instruction (or delivers the fault it raises) and does the accounting. run()
    * contains a copy of this body (keep the two identical).
@@ -168,8 +174,7 @@ final class Core extends TwoByteOps {
         retired++;
       }
     } catch (GuestFault f) {
-      cycles += cost;
-      raiseFault(f.vector, f.hasErrorCode, f.errorCode, rip);
+      faulted(f);
     }
     if (retired >= instructionLimit || cycles - idleCycles >= unhaltedLimit) {
       counterLimit();
