@@ -152,13 +152,15 @@ final class Core extends TwoByteOps {
     }
   }
 
-
-  /** The instruction faulted: it costs its cycles and the fault is delivered (both copies of the
-   *  instruction body, in run() and executeOne(), come here). */
+  /**
+   * The instruction faulted: it costs its cycles and the fault is delivered. Both copies of the
+   * instruction body (in run() and executeOne()) come here.
+   */
   private void faulted(GuestFault f) {
     cycles += cost;
     raiseFault(f.vector, f.hasErrorCode, f.errorCode, rip);
   }
+
   /**
    * Executes one instruction (or delivers the fault it raises) and does the accounting. run()
    * contains a copy of this body (keep the two identical).
