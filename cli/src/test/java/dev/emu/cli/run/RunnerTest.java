@@ -22,11 +22,20 @@ class RunnerTest {
     return new Runner(fake, console, 0, true, new Pacer(false, System::nanoTime), notes::add);
   }
 
+  /** Waits (at most 10 s) until the loop thread has written a note: synchronisation, not timing. */
+  private void awaitNote() throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (notes.isEmpty() && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+  }
+
   @Test
   void panic_isANote_theSessionStaysOpen_untilQuit() throws Exception {
     FakeMachine fake = FakeMachineAccess.idleTwoCpus().then("Kernel panic\n", RunResult.Kind.PANIC);
     Runner r = interactive(fake);
     CompletableFuture<Outcome> done = CompletableFuture.supplyAsync(r::loop);
+    awaitNote(); // the loop thread adds the note when its chunk returns PANIC
     assertThat(r.call(m -> m.cpuCount()).get(10, TimeUnit.SECONDS)).isEqualTo(2);
     assertThat(done).isNotDone();
     assertThat(notes).containsExactly("emu: guest panicked: pvpanic: guest panicked");
@@ -50,10 +59,7 @@ class RunnerTest {
     FakeMachine fake = new FakeMachine().afterScript(RunResult.Kind.DEAD);
     Runner r = interactive(fake);
     CompletableFuture<Outcome> done = CompletableFuture.supplyAsync(r::loop);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (notes.isEmpty() && System.nanoTime() < end) {
-      Thread.sleep(5);
-    }
+    awaitNote();
     r.call(m -> {
       m.injectNmi(1);
       return null;
