@@ -384,8 +384,10 @@ __noreturn void cpu_idle_loop(void)
 				local_irq_enable();
 				break;
 			}
+			tick_nohz_idle_enter();
 			default_idle();
 		}
+		tick_nohz_idle_exit();
 		__schedule(true);
 	}
 }

@@ -323,6 +323,39 @@ static enum hrtimer_restart tick_sched_timer(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
+/* ---- tickless idle (Linux CONFIG_NO_HZ_IDLE) ----
+ * A CPU other than CPU 0 stops its periodic tick while it idles: an idle CPU has nothing to account,
+ * and on an emulator every tick of every idle vCPU is interpreted code (64 idle vCPUs would take
+ * 16,000 ticks per guest second). CPU 0 keeps ticking: it keeps jiffies current and flushes the NMI
+ * printk buffers. Other hrtimers (the watchdog's) keep firing; an interrupt that gives the CPU work
+ * sets need_resched, and the idle loop restarts the tick before it schedules. */
+static DEFINE_PER_CPU(bool, tick_stopped);
+
+/* IRQs off, in the idle loop, just before halting */
+void tick_nohz_idle_enter(void)
+{
+	if (smp_processor_id() == 0 || __this_cpu_read(tick_stopped))
+		return;
+	if (hrtimer_try_to_cancel(this_cpu_ptr(&tick_timer)) >= 0)
+		__this_cpu_write(tick_stopped, true);
+}
+
+/* leaving idle: the tick resumes on the common HZ grid */
+void tick_nohz_idle_exit(void)
+{
+	unsigned long f;
+	u64 now;
+
+	local_irq_save(f);
+	if (__this_cpu_read(tick_stopped)) {
+		__this_cpu_write(tick_stopped, false);
+		now = ktime_get_ns();
+		hrtimer_start(this_cpu_ptr(&tick_timer), now - now % TICK_NSEC + TICK_NSEC,
+			      HRTIMER_MODE_ABS_PINNED);
+	}
+	local_irq_restore(f);
+}
+
 void hrtimer_cpu_init(void)
 {
 	struct hrtimer_cpu_base *b = this_cpu_ptr(&hrtimer_bases);

@@ -22,7 +22,9 @@ u64 ktime_get_boottime_ns(void);
 u64 running_clock(void);                  /* ns, used by the softlockup detector (= local_clock) */
 u64 local_clock(void);
 u64 sched_clock(void);
-u64 cpu_idle_time_ns(int cpu);            /* time spent in the idle loop (/proc/uptime) */
+u64 cpu_idle_time_ns(int cpu);
+void tick_nohz_idle_enter(void);          /* idle loop, IRQs off: stop this CPU's tick (not CPU 0) */
+void tick_nohz_idle_exit(void);           /* leaving idle: restart it */            /* time spent in the idle loop (/proc/uptime) */
 
 static inline ktime_t ns_to_ktime(u64 ns) { return (ktime_t)ns; }
 static inline ktime_t ms_to_ktime(u64 ms) { return (ktime_t)(ms * NSEC_PER_MSEC); }
