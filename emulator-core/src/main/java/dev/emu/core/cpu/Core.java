@@ -83,8 +83,8 @@ final class Core extends TwoByteOps {
           }
         }
       }
-      // One instruction (the body of executeOne(), written out here: C2 does not inline a
-      // method it has already compiled into a big one, and this is the hottest call).
+      // One instruction, written out in the loop: C2 does not inline a method it has already
+      // compiled into a big one, and this is the hottest path.
       long at = rip; // [fast-forward]
       try {
         step();
@@ -152,40 +152,10 @@ final class Core extends TwoByteOps {
     }
   }
 
-  /**
-   * The instruction faulted: it costs its cycles and the fault is delivered. Both copies of the
-   * instruction body (in run() and executeOne()) come here.
-   */
+  /** The instruction faulted: it costs its cycles and the fault is delivered (cold path of run()). */
   private void faulted(GuestFault f) {
     cycles += cost;
     raiseFault(f.vector, f.hasErrorCode, f.errorCode, rip);
-  }
-
-  /**
-   * Executes one instruction (or delivers the fault it raises) and does the accounting. run()
-   * contains a copy of this body (keep the two identical).
-   */
-  void executeOne() {
-    long start = cycles;
-    long at = rip; // [fast-forward]
-    try {
-      step();
-      rip = ip;
-      cycles += cost;
-      if (retire) {
-        retired++;
-      }
-    } catch (GuestFault f) {
-      faulted(f);
-    }
-    if (retired >= instructionLimit || cycles - idleCycles >= unhaltedLimit) {
-      counterLimit();
-    }
-    // [fast-forward] short backward transfer (loop head?) or recording an iteration
-    if (Long.compareUnsigned(at - rip, SpinDetector.MAX_SPAN + 1) < 0 || ff.recording) {
-      ff.afterInstruction(at);
-    }
-    assert cycles > start;
   }
 
   private void counterLimit() {

@@ -13,7 +13,7 @@ package dev.emu.core.cpu;
  * {@link CpuHost#counterLimitReached()}) at exactly the instruction it would have without
  * fast-forward.
  *
- * <p>A tiny state machine, fed by one hook in {@link Core#executeOne()}: idle until a taken
+ * <p>A tiny state machine, fed by one hook in the instruction loop of {@link Core#run}: idle until a taken
  * backward transfer of at most {@link #MAX_SPAN} bytes arms it at the target (the loop head); it
  * then records at most {@link #MAX_INSNS} instructions, each checked against
  * {@link SpinAllowList}, and compares the state when RIP is back at the head. Loops that change
