@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,9 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 4 verification: builds the gcc test kernel in src/test/guest (make at test time) and boots
  * it on a 4-CPU PcMachine. The kernel parses ACPI and SMBIOS, starts the APs with INIT-SIPI-SIPI,
  * takes LAPIC timer, HPET and UART interrupts and a PMU overflow NMI, and leaves through port 0xF4
- * (0x10 = PASS, exit status 33). Needs the interpreter (dev.emu.core.cpu.Cpu).
+ * (0x10 = PASS, exit status 33).
  */
-@Tag("needs-cpu")
 class PcMachineBootTest {
   private static final long GUEST_BUDGET_NANOS = 2_000_000_000L;
   @TempDir
