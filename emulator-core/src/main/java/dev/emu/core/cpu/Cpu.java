@@ -339,6 +339,18 @@ public final class Cpu {
     c.ff.setEnabled(enabled); // [fast-forward] the general spin detector (SpinDetector) too
   }
 
+  /**
+   * Block execution on (default) or off: off interprets every instruction through the generic
+   * decode path. Guest-visible behaviour is identical; off exists for tests and measurements.
+   */
+  public void setBlockEngine(boolean enabled) {
+    c.useBlocks = enabled;
+  }
+
+  public boolean blockEngine() {
+    return c.useBlocks;
+  }
+
   public boolean fastForward() {
     return c.fastForward;
   }

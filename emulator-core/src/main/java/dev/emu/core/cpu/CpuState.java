@@ -167,6 +167,13 @@ abstract class CpuState {
   int cpuCount = 1;
   /** Exact skipping of provably idle spin loops (see Core.fastForwardSpin). */
   boolean fastForward = true;
+  /**
+   * Executes straight-line runs of frequent 64-bit instructions from pre-decoded blocks (see
+   * Core.execBlock and docs/cpu.md); off steps every instruction through the generic decoder.
+   * Both give the same architectural results, cycle for cycle. Default from the system property
+   * {@code emu.blocks} (true).
+   */
+  boolean useBlocks = !"false".equals(System.getProperty("emu.blocks"));
   /** Set by a branch that closed an idle loop: instructions per iteration (0 = none). */
   int spinInstrs;
   /** Cycles per iteration of that loop besides the branch itself. */
