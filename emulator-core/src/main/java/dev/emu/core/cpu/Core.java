@@ -13,7 +13,7 @@ import dev.emu.core.mem.PhysicalMemory;
  * memory accesses that can fault) and delivers the exception. Traps (int n, int3, into, int1)
  * are delivered directly with the next RIP.
  */
-final class Core extends TwoByteOps {
+final class Core extends BlockEngine {
   /** 0x0F-less opcodes that accept LOCK (with a memory destination). */
   private static final boolean[] LOCKABLE = new boolean[512];
 
@@ -86,21 +86,35 @@ final class Core extends TwoByteOps {
       // One instruction, written out in the loop: C2 does not inline a method it has already
       // compiled into a big one, and this is the hottest path.
       long at = rip; // [fast-forward]
-      try {
-        step();
-        rip = ip;
-        cycles += cost;
-        if (retire) {
-          retired++;
+      Block blk = null;
+      if (useBlocks && mode64 && !blockSkip && !ff.recording) {
+        blk = findBlock();
+      }
+      if (blk != null) {
+        // A run of pre-decoded instructions (BlockEngine); the checks below apply to its last.
+        if (execBlock(blk) == 0) {
+          continue; // its first instruction faulted: the generic path runs it next
         }
-      } catch (GuestFault f) {
-        faulted(f);
+        at = blockLastAt;
+      } else {
+        blockSkip = false;
+        try {
+          step();
+          rip = ip;
+          cycles += cost;
+          if (retire) {
+            retired++;
+          }
+        } catch (GuestFault f) {
+          faulted(f);
+        }
       }
       if (retired >= instructionLimit || cycles - idleCycles >= unhaltedLimit) {
         counterLimit();
       }
       // [fast-forward] short backward transfer (loop head?) or recording an iteration
-      if (Long.compareUnsigned(at - rip, SpinDetector.MAX_SPAN + 1) < 0 || ff.recording) {
+      if ((Long.compareUnsigned(at - rip, SpinDetector.MAX_SPAN + 1) < 0 || ff.recording)
+          && (blk == null || !blockFfDone)) { // a block may have run the hook for it already
         ff.afterInstruction(at);
       }
       if (halted) {

@@ -78,8 +78,11 @@ abstract class CpuState {
   final CpuModel model;
   final GuestFault fault = new GuestFault();
 
-  /** General registers RAX..R15. */
-  final long[] regs = new long[16];
+  /**
+   * General registers RAX..R15, then two slots of the block engine: 16 always 0 (no base or
+   * index), 17 the running block's start RIP (RIP-relative base). Only 0-15 are architectural.
+   */
+  final long[] regs = new long[18];
   /** Address of the current instruction (committed RIP). */
   long rip;
   /** Offset of the next byte to fetch within CS while an instruction executes. */

@@ -23,10 +23,16 @@ final class DecodeCache {
 
   /** Per RAM page: 1 while the page has a slot. */
   final byte[] marks;
-  private final int[] slotOfPage;
+  /** Per RAM page: slot + 1, or 0 when the page has no slot. */
+  final int[] slotOfPage;
   private final int[] pageOfSlot = new int[SLOTS];
   private final long[][] hdrs = new long[SLOTS][];
   private final long[][] mrms = new long[SLOTS][];
+  /** Per slot: pre-decoded blocks by start offset (Block engine), and a bit per byte they cover. */
+  private final Block[][] blocks = new Block[SLOTS][];
+  private final long[][] blockBits = new long[SLOTS][];
+  /** Per slot: some block is cached (its arrays need clearing when dropped). */
+  private final boolean[] hasBlocks = new boolean[SLOTS];
   private int clock;
   /** Bumped whenever a slot changes owner or everything is flushed. */
   long gen = 1;
@@ -36,6 +42,7 @@ final class DecodeCache {
   /** Statistics (diagnostics, tests). */
   long invalidations;
   long flushes;
+  long blockDrops;
 
   private DecodeCache(PhysicalMemory memory) {
     this.memory = memory;
@@ -78,9 +85,12 @@ final class DecodeCache {
     if (hdrs[s] == null) {
       hdrs[s] = new long[PhysicalMemory.PAGE_SIZE];
       mrms[s] = new long[PhysicalMemory.PAGE_SIZE];
+      blocks[s] = new Block[PhysicalMemory.PAGE_SIZE];
+      blockBits[s] = new long[PhysicalMemory.PAGE_SIZE / 64];
     } else {
       Arrays.fill(hdrs[s], 0);
       Arrays.fill(mrms[s], 0);
+      dropBlocks(s);
     }
     pageOfSlot[s] = page;
     slotOfPage[page] = s + 1;
@@ -96,6 +106,36 @@ final class DecodeCache {
     return mrms[slot];
   }
 
+  Block[] blocks(int slot) {
+    return blocks[slot];
+  }
+
+  /** Caches a block decoded at its start offset in the slot's page. */
+  void putBlock(int slot, Block b) {
+    blocks[slot][b.start] = b;
+    long[] bits = blockBits[slot];
+    // An empty block (unsupported first instruction) covers its first byte.
+    for (int i = b.start, e = b.n == 0 ? b.start + 1 : b.limit(); i < e; i++) {
+      bits[i >>> 6] |= 1L << i;
+    }
+    hasBlocks[slot] = true;
+  }
+
+  private void dropBlocks(int s) {
+    if (hasBlocks[s]) {
+      Block[] bs = blocks[s];
+      for (int i = 0; i < bs.length; i++) {
+        if (bs[i] != null) {
+          bs[i].dead = true; // successor links elsewhere may still point at it
+          bs[i] = null;
+        }
+      }
+      Arrays.fill(blockBits[s], 0);
+      hasBlocks[s] = false;
+      blockDrops++;
+    }
+  }
+
   /** Drops every decoded instruction (host wrote RAM). */
   void flushAll() {
     for (int s = 0; s < SLOTS; s++) {
@@ -104,6 +144,9 @@ final class DecodeCache {
         slotOfPage[p] = 0;
         marks[p] = 0;
         pageOfSlot[s] = -1;
+      }
+      if (blocks[s] != null) {
+        dropBlocks(s);
       }
     }
     clock = 0;
@@ -117,7 +160,8 @@ final class DecodeCache {
    * them (those starting up to 14 bytes before, on a marked page; cached bytes never cross a
    * page, so only the written pages matter).
    */
-  void written(long pa, int size) {
+  boolean written(long pa, int size) {
+    boolean dropped = false;
     long end = pa + size; // exclusive
     long first = pa - 14;
     int p0 = (int) (pa >>> 12);
@@ -137,6 +181,19 @@ final class DecodeCache {
         m[i] = 0;
       }
       invalidations++;
+      if (hasBlocks[s]) {
+        // Blocks are dropped whole (per page) when a byte they were decoded from is written.
+        int w0 = (int) Math.max(pa, base) - (int) base;
+        long[] bits = blockBits[s];
+        for (int i = w0; i < to; i++) {
+          if ((bits[i >>> 6] & (1L << i)) != 0) {
+            dropBlocks(s);
+            dropped = true;
+            break;
+          }
+        }
+      }
     }
+    return dropped;
   }
 }

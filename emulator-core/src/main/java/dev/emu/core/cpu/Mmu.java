@@ -86,7 +86,9 @@ abstract class Mmu extends CpuState {
   /** RAM bytes [pa, pa + size) were stored to: drop decoded code that may include them. */
   final void noteCodeWrite(long pa, int size) {
     if (codeMarks[(int) (pa >>> 12)] != 0 || codeMarks[(int) ((pa + size - 1) >>> 12)] != 0) {
-      dcache.written(pa, size);
+      if (dcache.written(pa, size)) {
+        irqPoll = true; // a pre-decoded block was dropped: leave the block being run
+      }
     }
   }
 
@@ -468,7 +470,9 @@ abstract class Mmu extends CpuState {
       int p = tlbPa[i] + ((int) lin & 0xfff);
       ram[p] = (byte) v;
       if (codeMarks[p >>> 12] != 0) {
-        dcache.written(p, 1);
+        if (dcache.written(p, 1)) {
+          irqPoll = true; // a pre-decoded block was dropped: leave the block being run
+        }
       }
       return;
     }
@@ -483,7 +487,9 @@ abstract class Mmu extends CpuState {
       int p = tlbPa[i] + off;
       SHORT.set(ram, p, (short) v);
       if (codeMarks[p >>> 12] != 0) {
-        dcache.written(p, 2);
+        if (dcache.written(p, 2)) {
+          irqPoll = true; // a pre-decoded block was dropped: leave the block being run
+        }
       }
       return;
     }
@@ -498,7 +504,9 @@ abstract class Mmu extends CpuState {
       int p = tlbPa[i] + off;
       INT.set(ram, p, v);
       if (codeMarks[p >>> 12] != 0) {
-        dcache.written(p, 4);
+        if (dcache.written(p, 4)) {
+          irqPoll = true; // a pre-decoded block was dropped: leave the block being run
+        }
       }
       return;
     }
@@ -513,7 +521,9 @@ abstract class Mmu extends CpuState {
       int p = tlbPa[i] + off;
       LONG.set(ram, p, v);
       if (codeMarks[p >>> 12] != 0) {
-        dcache.written(p, 8);
+        if (dcache.written(p, 8)) {
+          irqPoll = true; // a pre-decoded block was dropped: leave the block being run
+        }
       }
       return;
     }

@@ -46,7 +46,7 @@ final class SpinDetector {
   private boolean retried;
 
   /** Per-head exponential back-off after a failed check, direct-mapped by head address. */
-  private static final int BACKOFF_SLOTS = 32;
+  private static final int BACKOFF_SLOTS = 1024;
   private final long[] backoffHead = new long[BACKOFF_SLOTS];
   private final int[] backoffLen = new int[BACKOFF_SLOTS];
   private final int[] backoffLeft = new int[BACKOFF_SLOTS];

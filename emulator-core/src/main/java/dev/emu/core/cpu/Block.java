@@ -1,0 +1,58 @@
+package dev.emu.core.cpu;
+
+/**
+ * A pre-decoded straight-line run of frequent 64-bit instructions within one code page (see
+ * {@link BlockDecoder} for what goes in, {@link BlockEngine#execBlock} for how it runs, and
+ * docs/cpu.md, "Block engine").
+ *
+ * <p>Instruction i is described by parallel arrays: a handler id ({@link #op}), packed operand
+ * fields ({@link #f}, layout in BlockDecoder), an immediate or branch target offset
+ * ({@link #imm}), a displacement ({@link #disp}; RIP-relative ones already include the
+ * instruction's end offset), the byte offset of the next instruction from the block start
+ * ({@link #end}) and the instruction's fixed cycle cost ({@link #cost}; a taken branch adds
+ * CycleTable.BRANCH at run time). Blocks are immutable once built and dropped, never patched,
+ * when their bytes are written.
+ */
+final class Block {
+  /** Byte offset of the first instruction within its page. */
+  final int start;
+  final int n;
+  final int[] op;
+  final int[] f;
+  final long[] imm;
+  final long[] disp;
+  final int[] end;
+  final int[] cost;
+  /** Cycles of instructions 0..i (fixed costs; a taken branch adds CycleTable.BRANCH). */
+  final int[] cum;
+  /** Upper bound of the cycles the block costs (every instruction, a taken final branch). */
+  final int maxCost;
+  /** Set when the block is dropped (its bytes were written): never run it again. */
+  boolean dead;
+  /** Cached successor for a branch target in the same page (valid while not dead). */
+  Block nextTaken;
+  Block nextFall;
+
+  Block(int start, int n, int[] op, int[] f, long[] imm, long[] disp, int[] end, int[] cost) {
+    this.start = start;
+    this.n = n;
+    this.op = op;
+    this.f = f;
+    this.imm = imm;
+    this.disp = disp;
+    this.end = end;
+    this.cost = cost;
+    this.cum = new int[n];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      m += cost[i];
+      cum[i] = m;
+    }
+    this.maxCost = m + CycleTable.BRANCH;
+  }
+
+  /** Page offset just past the last instruction. */
+  int limit() {
+    return start + end[n - 1];
+  }
+}
