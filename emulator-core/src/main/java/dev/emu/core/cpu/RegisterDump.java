@@ -13,7 +13,7 @@ final class RegisterDump {
   static String format(Core c) {
     StringBuilder sb = new StringBuilder(1024);
     for (int i = 0; i < 16; i++) {
-      sb.append(NAMES[ORDER[i]]).append('=').append(hex16(c.regs[ORDER[i]]));
+      sb.append(NAMES[i]).append('=').append(hex16(c.regs[ORDER[i]]));
       sb.append(i % 4 == 3 ? '\n' : ' ');
     }
     int fl = c.flags();
