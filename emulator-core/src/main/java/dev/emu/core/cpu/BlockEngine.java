@@ -142,6 +142,15 @@ abstract class BlockEngine extends TwoByteOps {
    * updated. 0 means the first instruction faulted and must be run by the generic path.
    */
   final int execBlock(Block first) {
+    inBlock = true; // no device calls while RIP/cycles/retired live in locals (Mmu.blockAbort)
+    try {
+      return runBlocks(first);
+    } finally {
+      inBlock = false;
+    }
+  }
+
+  private int runBlocks(Block first) {
     final long[] r = regs;
     Block b = first;
     long cyc = cycles;
@@ -509,7 +518,8 @@ abstract class BlockEngine extends TwoByteOps {
           }
         }
       } catch (GuestFault g) {
-        // Instruction i faulted with no architectural effect: the generic path runs it again.
+        // Instruction i faulted, or was about to call a device (blockAbort), with no
+        // architectural effect: the generic path runs it again.
         long at = base + (i == 0 ? 0 : ends[i - 1]);
         rip = at;
         ip = at;
@@ -549,7 +559,9 @@ abstract class BlockEngine extends TwoByteOps {
         cost = lastCost;
         ip = nip;
         hookRan = true;
+        inBlock = false;
         ((Core) this).ff.afterInstruction(lastAt);
+        inBlock = true;
         cyc = cycles;
         ret = retired;
         if (((Core) this).ff.recording || cyc >= cycStop || ret >= retStop || irqPoll

@@ -62,6 +62,7 @@ final class Core extends BlockEngine {
         }
         if (interruptShadow) {
           interruptShadow = false;
+          blockSkip = true; // events are due right after the shadowed instruction: run it alone
         } else if (nmiLatched && !nmiBlocked) {
           nmiLatched = false;
           nmiBlocked = true;

@@ -301,18 +301,40 @@ abstract class Mmu extends CpuState {
   // ---------------------------------------------------------------------------------------------
   // Physical access (page walks, descriptor tables through paging, MMIO)
 
+  /**
+   * Set while the block engine runs instructions: RIP, cycles and retired are then held in its
+   * locals, so a device must not be called. An MMIO access throws {@link #blockAbort} instead,
+   * before any effect; the block engine leaves and the generic path runs the instruction.
+   */
+  boolean inBlock;
+  final GuestFault blockAbort = new GuestFault();
+
+  private long mmioRead(long pa, int size) {
+    if (inBlock) {
+      throw blockAbort;
+    }
+    return host.mmioRead(pa, size);
+  }
+
+  private void mmioWrite(long pa, int size, long v) {
+    if (inBlock) {
+      throw blockAbort;
+    }
+    host.mmioWrite(pa, size, v);
+  }
+
   final boolean isRam(long pa, int len) {
     return pa >= 0 && pa + len <= ramSize;
   }
 
   final long physRead64(long pa) {
     irqPoll = true; // a host call may make an interrupt pending
-    return isRam(pa, 8) ? (long) LONG.get(ram, (int) pa) : host.mmioRead(pa, 8);
+    return isRam(pa, 8) ? (long) LONG.get(ram, (int) pa) : mmioRead(pa, 8);
   }
 
   final int physRead32(long pa) {
     irqPoll = true; // a host call may make an interrupt pending
-    return isRam(pa, 4) ? (int) INT.get(ram, (int) pa) : (int) host.mmioRead(pa, 4);
+    return isRam(pa, 4) ? (int) INT.get(ram, (int) pa) : (int) mmioRead(pa, 4);
   }
 
   final void physWrite64(long pa, long v) {
@@ -321,7 +343,7 @@ abstract class Mmu extends CpuState {
       noteCodeWrite(pa, 8);
     } else {
       irqPoll = true; // a host call may make an interrupt pending
-      host.mmioWrite(pa, 8, v);
+      mmioWrite(pa, 8, v);
     }
   }
 
@@ -331,7 +353,7 @@ abstract class Mmu extends CpuState {
       noteCodeWrite(pa, 4);
     } else {
       irqPoll = true; // a host call may make an interrupt pending
-      host.mmioWrite(pa, 4, v & 0xffff_ffffL);
+      mmioWrite(pa, 4, v & 0xffff_ffffL);
     }
   }
 
@@ -358,7 +380,7 @@ abstract class Mmu extends CpuState {
       return v;
     }
     irqPoll = true; // a host call may make an interrupt pending
-    long v = host.mmioRead(pa, size);
+    long v = mmioRead(pa, size);
     return size == 8 ? v : v & ((1L << (8 * size)) - 1);
   }
 
@@ -389,7 +411,7 @@ abstract class Mmu extends CpuState {
       return;
     }
     irqPoll = true; // a host call may make an interrupt pending
-    host.mmioWrite(pa, size, size == 8 ? v : v & ((1L << (8 * size)) - 1));
+    mmioWrite(pa, size, size == 8 ? v : v & ((1L << (8 * size)) - 1));
   }
 
   // ---------------------------------------------------------------------------------------------
