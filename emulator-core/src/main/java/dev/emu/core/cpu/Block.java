@@ -5,8 +5,8 @@ package dev.emu.core.cpu;
  * {@link BlockDecoder} for what goes in, {@link BlockEngine#execBlock} for how it runs, and
  * docs/cpu.md, "Block engine").
  *
- * <p>Instruction i is described by parallel arrays: a handler id ({@link #op}), packed operand
- * fields ({@link #f}, layout in BlockDecoder), an immediate or branch target offset
+ * <p>Instruction i is described by parallel arrays: a handler id and packed operand fields
+ * ({@link #w}, layout in BlockDecoder), an immediate or branch target offset
  * ({@link #imm}), a displacement ({@link #disp}; RIP-relative ones already include the
  * instruction's end offset), the byte offset of the next instruction from the block start
  * ({@link #end}) and the instruction's fixed cycle cost ({@link #cost}; a taken branch adds
@@ -17,8 +17,8 @@ final class Block {
   /** Byte offset of the first instruction within its page. */
   final int start;
   final int n;
-  final int[] op;
-  final int[] f;
+  /** Per instruction: handler id (high 32 bits) and operand fields (low 32 bits). */
+  final long[] w;
   final long[] imm;
   final long[] disp;
   final int[] end;
@@ -36,8 +36,10 @@ final class Block {
   Block(int start, int n, int[] op, int[] f, long[] imm, long[] disp, int[] end, int[] cost) {
     this.start = start;
     this.n = n;
-    this.op = op;
-    this.f = f;
+    this.w = new long[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = (long) op[i] << 32 | (f[i] & 0xffff_ffffL);
+    }
     this.imm = imm;
     this.disp = disp;
     this.end = end;

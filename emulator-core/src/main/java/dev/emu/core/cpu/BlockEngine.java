@@ -161,17 +161,17 @@ abstract class BlockEngine extends TwoByteOps {
     }
     final long retStop = instructionLimit;
     int total = 0;
+    int nblocks = 0;
     long lastAt = rip;
     int lastCost = 0;
     boolean hookRan = false; // the spin detector's hook ran for the instruction at lastAt
     while (true) {
-      final int[] ops = b.op;
-      final int[] fs = b.f;
+      final long[] ws = b.w;
       final int[] ends = b.end;
       final int[] cum = b.cum;
       final long[] imms = b.imm;
       final long[] disps = b.disp;
-      final int n = ops.length;
+      final int n = ws.length;
       final long base = rip;
       r[RIPBASE] = base;
       final long cyc0 = cyc;
@@ -184,316 +184,182 @@ abstract class BlockEngine extends TwoByteOps {
       long target = 0; // where the final branch goes
       try {
         while (true) {
-          final int lim = checked ? i + 1 : n;
+          int lim = checked ? i + 1 : n;
           while (true) {
-            final int fi = fs[i];
-            switch (ops[i]) {
-            case MOV_RR64:
-              r[fi & 31] = r[(fi >>> 5) & 31];
-              break;
-            case MOV_RR32:
-              r[fi & 31] = r[(fi >>> 5) & 31] & 0xffff_ffffL;
-              break;
-            case LOAD64: {
-              long v = read64(ea(fi, disps[i]));
-              r[fi & 31] = v;
-              break;
-            }
-            case LOAD32: {
-              long v = read32(ea(fi, disps[i])) & 0xffff_ffffL;
-              r[fi & 31] = v;
-              break;
-            }
-            case STORE64:
-              write64(ea(fi, disps[i]), r[fi & 31]);
-              break;
-            case STORE32:
-              write32(ea(fi, disps[i]), (int) r[fi & 31]);
-              break;
-            case MOV_RI_WIDE:
-              r[fi & 31] = imms[i];
-              break;
-            case ALU_RR64: {
-              int op = sub(fi);
-              int d = fi & 31;
-              long res = aluOp(op, 8, r[d], r[(fi >>> 5) & 31]);
-              if (op < 7) {
-                r[d] = res;
-              }
-              break;
-            }
-            case ALU_RR32: {
-              int op = sub(fi);
-              int d = fi & 31;
-              long res = aluOp(op, 4, r[d], r[(fi >>> 5) & 31]);
-              if (op < 7) {
-                r[d] = res;
-              }
-              break;
-            }
-            case ALU_RI64: {
-              int op = sub(fi);
-              int d = fi & 31;
-              long res = aluOp(op, 8, r[d], imms[i]);
-              if (op < 7) {
-                r[d] = res;
-              }
-              break;
-            }
-            case ALU_RI32: {
-              int op = sub(fi);
-              int d = fi & 31;
-              long res = aluOp(op, 4, r[d], imms[i]);
-              if (op < 7) {
-                r[d] = res;
-              }
-              break;
-            }
-            case ALU_RM64: {
-              long v = read64(ea(fi, disps[i]));
-              int op = sub(fi);
-              int d = fi & 31;
-              long res = aluOp(op, 8, r[d], v);
-              if (op < 7) {
-                r[d] = res;
-              }
-              break;
-            }
-            case ALU_RM32: {
-              long v = read32(ea(fi, disps[i])) & 0xffff_ffffL;
-              int op = sub(fi);
-              int d = fi & 31;
-              long res = aluOp(op, 4, r[d], v);
-              if (op < 7) {
-                r[d] = res;
-              }
-              break;
-            }
-            case LEA64:
-              r[fi & 31] = ea(fi, disps[i]);
-              break;
-            case LEA32:
-              r[fi & 31] = ea(fi, disps[i]) & 0xffff_ffffL;
-              break;
-            case MOVZX8_R:
-              r[fi & 31] = r[(fi >>> 5) & 31] & 0xff;
-              break;
-            case MOVZX8_M: {
-              long v = read8(ea(fi, disps[i]));
-              r[fi & 31] = v;
-              break;
-            }
-            case MOV_RR:
-                put(size(fi), fi & 31, get(size(fi), (fi >>> 5) & 31));
+            final long w = ws[i];
+            final int fi = (int) w;
+            final int op = (int) (w >>> 32);
+            switch (op) {
+              case MOV_RR64:
+                r[fi & 31] = r[(fi >>> 5) & 31];
                 break;
-              case MOV_LOAD: {
-                int sz = size(fi);
-                long v = read(ea(fi, disps[i]), sz);
-                put(sz, fi & 31, v);
+              case MOV_RR32:
+                r[fi & 31] = r[(fi >>> 5) & 31] & 0xffff_ffffL;
                 break;
+              case LOAD64: {
+                  long v = read64(ea(fi, disps[i]));
+                  r[fi & 31] = v;
+                  break;
               }
-              case MOV_STORE: {
-                int sz = size(fi);
-                write(ea(fi, disps[i]), sz, get(sz, fi & 31));
-                break;
+              case LOAD32: {
+                  long v = read32(ea(fi, disps[i])) & 0xffff_ffffL;
+                  r[fi & 31] = v;
+                  break;
               }
-              case MOV_RI:
-                put(size(fi), fi & 31, imms[i]);
+              case STORE64:
+                write64(ea(fi, disps[i]), r[fi & 31]);
+                if (irqPoll) {
+                  lim = i + 1; // the store dropped a block (self-modifying code): leave after it
+              }
                 break;
+              case STORE32:
+                write32(ea(fi, disps[i]), (int) r[fi & 31]);
+                if (irqPoll) {
+                  lim = i + 1;
+              }
+                break;
+              case MOV_RI_WIDE:
+                r[fi & 31] = imms[i];
+                break;
+              case ALU_RR64: {
+                  int aop = sub(fi);
+                  int d = fi & 31;
+                  long res = aluOp(aop, 8, r[d], r[(fi >>> 5) & 31]);
+                  if (aop < 7) {
+                    r[d] = res;
+                  }
+                  break;
+              }
+              case ALU_RR32: {
+                  int aop = sub(fi);
+                  int d = fi & 31;
+                  long res = aluOp(aop, 4, r[d], r[(fi >>> 5) & 31]);
+                  if (aop < 7) {
+                    r[d] = res;
+                  }
+                  break;
+              }
+              case ALU_RI64: {
+                  int aop = sub(fi);
+                  int d = fi & 31;
+                  long res = aluOp(aop, 8, r[d], imms[i]);
+                  if (aop < 7) {
+                    r[d] = res;
+                  }
+                  break;
+              }
+              case ALU_RI32: {
+                  int aop = sub(fi);
+                  int d = fi & 31;
+                  long res = aluOp(aop, 4, r[d], imms[i]);
+                  if (aop < 7) {
+                    r[d] = res;
+                  }
+                  break;
+              }
+              case ALU_RM64: {
+                  long v = read64(ea(fi, disps[i]));
+                  int aop = sub(fi);
+                  int d = fi & 31;
+                  long res = aluOp(aop, 8, r[d], v);
+                  if (aop < 7) {
+                    r[d] = res;
+                  }
+                  break;
+              }
+              case ALU_RM32: {
+                  long v = read32(ea(fi, disps[i])) & 0xffff_ffffL;
+                  int aop = sub(fi);
+                  int d = fi & 31;
+                  long res = aluOp(aop, 4, r[d], v);
+                  if (aop < 7) {
+                    r[d] = res;
+                  }
+                  break;
+              }
+              case LEA64:
+                r[fi & 31] = ea(fi, disps[i]);
+                break;
+              case LEA32:
+                r[fi & 31] = ea(fi, disps[i]) & 0xffff_ffffL;
+                break;
+              case MOVZX8_R:
+                r[fi & 31] = r[(fi >>> 5) & 31] & 0xff;
+                break;
+              case MOVZX8_M: {
+                  long v = read8(ea(fi, disps[i]));
+                  r[fi & 31] = v;
+                  break;
+              }
               case MOV_MI:
                 write(ea(fi, disps[i]), size(fi), imms[i]);
-                break;
-              case ALU_RR: {
-                int sz = size(fi);
-                int op = sub(fi);
-                int d = fi & 31;
-                long res = aluOp(op, sz, get(sz, d), get(sz, (fi >>> 5) & 31));
-                if (op < 7) {
-                  put(sz, d, res);
-                }
-                break;
+                if (irqPoll) {
+                  lim = i + 1;
               }
-              case ALU_RM: {
-                int sz = size(fi);
-                int op = sub(fi);
-                int d = fi & 31;
-                long v = read(ea(fi, disps[i]), sz);
-                long res = aluOp(op, sz, get(sz, d), v);
-                if (op < 7) {
-                  put(sz, d, res);
-                }
                 break;
-              }
               case ALU_MR:
                 aluMem(fi, ea(fi, disps[i]), get(size(fi), fi & 31));
-                break;
-              case ALU_RI: {
-                int sz = size(fi);
-                int op = sub(fi);
-                int d = fi & 31;
-                long res = aluOp(op, sz, get(sz, d), imms[i]);
-                if (op < 7) {
-                  put(sz, d, res);
-                }
-                break;
+                if (irqPoll) {
+                  lim = i + 1;
               }
+                break;
               case ALU_MI:
                 aluMem(fi, ea(fi, disps[i]), imms[i]);
-                break;
-              case LEA:
-                put(size(fi), fi & 31, ea(fi, disps[i]));
+                if (irqPoll) {
+                  lim = i + 1;
+              }
                 break;
               case PUSH_R: {
-                long sp = r[4] - 8;
-                write64(sp, r[fi & 31]);
-                r[4] = sp;
-                break;
-              }
-              case PUSH_I: {
-                long sp = r[4] - 8;
-                write64(sp, imms[i]);
-                r[4] = sp;
-                break;
-              }
-              case PUSH_M: {
-                long v = read64(ea(fi, disps[i]));
-                long sp = r[4] - 8;
-                write64(sp, v);
-                r[4] = sp;
-                break;
+                  long sp = r[4] - 8;
+                  write64(sp, r[fi & 31]);
+                  if (irqPoll) {
+                    lim = i + 1;
+                  }
+                  r[4] = sp;
+                  break;
               }
               case POP_R: {
-                long v = read64(r[4]);
-                r[4] += 8;
-                r[fi & 31] = v;
-                break;
-              }
-              case INC_R:
-              case DEC_R:
-              case NOT_R:
-              case NEG_R:
-                unaryReg(ops[i], fi);
-                break;
-              case INC_M:
-              case DEC_M:
-              case NOT_M:
-              case NEG_M:
-                unaryMem(ops[i], fi, ea(fi, disps[i]));
-                break;
-              case MOVX_R: {
-                int ssz = fi >>> 28;
-                long v = get(ssz, (fi >>> 5) & 31);
-                put(size(fi), fi & 31, (fi & (1 << 27)) != 0 ? sx(v, ssz) : v);
-                break;
-              }
-              case MOVX_M: {
-                int ssz = fi >>> 28;
-                long v = read(ea(fi, disps[i]), ssz);
-                put(size(fi), fi & 31, (fi & (1 << 27)) != 0 ? sx(v, ssz) : v);
-                break;
-              }
-              case SHIFT_RI:
-                shiftReg(fi, (int) imms[i]);
-                break;
-              case SHIFT_RC:
-                shiftReg(fi, (int) r[1] & 0xff);
-                break;
-              case SHIFT_MI:
-                shiftMem(fi, ea(fi, disps[i]), (int) imms[i]);
-                break;
-              case SHIFT_MC:
-                shiftMem(fi, ea(fi, disps[i]), (int) r[1] & 0xff);
-                break;
-              case IMUL_RR: {
-                int sz = size(fi);
-                put(sz, fi & 31, imul2(sz, get(sz, fi & 31), get(sz, (fi >>> 5) & 31)));
-                break;
-              }
-              case IMUL_RM: {
-                int sz = size(fi);
-                long v = read(ea(fi, disps[i]), sz);
-                put(sz, fi & 31, imul2(sz, get(sz, fi & 31), v));
-                break;
-              }
-              case IMUL_RRI: {
-                int sz = size(fi);
-                put(sz, fi & 31, imul2(sz, get(sz, (fi >>> 5) & 31), imms[i]));
-                break;
-              }
-              case IMUL_RMI: {
-                int sz = size(fi);
-                long v = read(ea(fi, disps[i]), sz);
-                put(sz, fi & 31, imul2(sz, v, imms[i]));
-                break;
-              }
-              case CMOV_R:
-                cmov(fi, get(size(fi), (fi >>> 5) & 31));
-                break;
-              case CMOV_M:
-                cmov(fi, read(ea(fi, disps[i]), size(fi)));
-                break;
-              case SETCC_R:
-                put(1, fi & 31, cond(sub(fi)) ? 1 : 0);
-                break;
-              case SETCC_M:
-                write8(ea(fi, disps[i]), cond(sub(fi)) ? 1 : 0);
-                break;
-              case MOVSXD_R:
-                put(size(fi), fi & 31, size(fi) == 8 ? (long) (int) r[(fi >>> 5) & 31]
-                    : get(size(fi), (fi >>> 5) & 31));
-                break;
-              case MOVSXD_M: {
-                int sz = size(fi);
-                long v = sz == 8 ? (long) read32(ea(fi, disps[i])) : read(ea(fi, disps[i]), sz);
-                put(sz, fi & 31, v);
-                break;
-              }
-              case CDQE: {
-                int sz = size(fi);
-                put(sz, 0, sx(r[0], sz >> 1));
-                break;
-              }
-              case CQO: {
-                int sz = size(fi);
-                put(sz, 2, (get(sz, 0) & signBit(sz)) != 0 ? -1 : 0);
-                break;
+                  long v = read64(r[4]);
+                  r[4] += 8;
+                  r[fi & 31] = v;
+                  break;
               }
               case NOP:
                 break;
               case JCC:
-                if (cond(sub(fi))) {
+                if (cc(sub(fi))) {
                   extra = CycleTable.BRANCH;
                   target = spinCheck(base, ends, i, base + imms[i]);
-                }
+              }
                 break;
               case JMP:
                 extra = CycleTable.BRANCH;
                 target = spinCheck(base, ends, i, base + imms[i]);
                 break;
               case CALL: {
-                long sp = r[4] - 8;
-                write64(sp, base + ends[i]);
-                r[4] = sp;
-                extra = CycleTable.BRANCH;
-                target = base + imms[i];
-                break;
+                  long sp = r[4] - 8;
+                  write64(sp, base + ends[i]);
+                  r[4] = sp;
+                  extra = CycleTable.BRANCH;
+                  target = base + imms[i];
+                  break;
               }
               case RET: {
-                long t = read64(r[4]);
-                r[4] += 8;
-                extra = CycleTable.BRANCH;
-                target = t;
-                break;
+                  long t = read64(r[4]);
+                  r[4] += 8;
+                  extra = CycleTable.BRANCH;
+                  target = t;
+                  break;
               }
               case CALL_R:
               case CALL_M: {
-                long t = ops[i] == CALL_R ? r[(fi >>> 5) & 31] : read64(ea(fi, disps[i]));
-                long sp = r[4] - 8;
-                write64(sp, base + ends[i]);
-                r[4] = sp;
-                extra = CycleTable.BRANCH;
-                target = t;
-                break;
+                  long t = op == CALL_R ? r[(fi >>> 5) & 31] : read64(ea(fi, disps[i]));
+                  long sp = r[4] - 8;
+                  write64(sp, base + ends[i]);
+                  r[4] = sp;
+                  extra = CycleTable.BRANCH;
+                  target = t;
+                  break;
               }
               case JMP_R:
                 extra = CycleTable.BRANCH;
@@ -503,11 +369,51 @@ abstract class BlockEngine extends TwoByteOps {
                 target = read64(ea(fi, disps[i]));
                 extra = CycleTable.BRANCH;
                 break;
+              case MOV_RR:
+              case MOV_LOAD:
+              case MOV_STORE:
+              case MOV_RI:
+              case ALU_RR:
+              case ALU_RM:
+              case ALU_RI:
+              case LEA:
+              case PUSH_I:
+              case PUSH_M:
+              case INC_R:
+              case DEC_R:
+              case NOT_R:
+              case NEG_R:
+              case INC_M:
+              case DEC_M:
+              case NOT_M:
+              case NEG_M:
+              case MOVX_R:
+              case MOVX_M:
+              case SHIFT_RI:
+              case SHIFT_RC:
+              case SHIFT_MI:
+              case SHIFT_MC:
+              case IMUL_RR:
+              case IMUL_RM:
+              case IMUL_RRI:
+              case IMUL_RMI:
+              case CMOV_R:
+              case CMOV_M:
+              case SETCC_R:
+              case SETCC_M:
+              case MOVSXD_R:
+              case MOVSXD_M:
+              case CDQE:
+              case CQO:
+                execOther(op, fi, imms[i], disps[i]);
+                if (irqPoll) {
+                  lim = i + 1; // a store dropped a block (or a page walk ran)
+                }
+                break;
               default:
-                throw new IllegalStateException("block op " + ops[i]);
+                throw new IllegalStateException("block op " + op);
             }
-            i++;
-            if (i == lim || irqPoll) {
+            if (++i == lim) {
               break;
             }
           }
@@ -536,13 +442,12 @@ abstract class BlockEngine extends TwoByteOps {
           cost = lastCost;
           blockFfDone = hookRan;
         }
-        blocksRun++;
-        blockInstructions += i;
+        blocksRun += nblocks + 1;
+        blockInstructions += total;
         return total;
       }
       total += i;
-      blocksRun++;
-      blockInstructions += i;
+      nblocks++;
       lastAt = base + (i == 1 ? 0 : ends[i - 2]);
       lastCost = b.cost[i - 1] + extra;
       hookRan = false;
@@ -553,7 +458,9 @@ abstract class BlockEngine extends TwoByteOps {
       }
       // Chain to the next block without going back to the run loop, doing what the run loop
       // would do after this block's last instruction (a branch): the spin detector's hook.
-      if (Long.compareUnsigned(lastAt - nip, SpinDetector.MAX_SPAN + 1) < 0) {
+      long back = lastAt - nip;
+      if (back >= 0 && back <= SpinDetector.MAX_SPAN // as the run loop's unsigned test
+          && !(hookRan = ((Core) this).ff.backedOff(nip))) {
         cycles = cyc;
         retired = ret;
         cost = lastCost;
@@ -603,7 +510,172 @@ abstract class BlockEngine extends TwoByteOps {
     retire = true;
     blockLastAt = lastAt;
     blockFfDone = hookRan;
+    blocksRun += nblocks;
+    blockInstructions += total;
     return total;
+  }
+
+  /** The less frequent handlers, kept out of runBlocks so that C2 inlines the hot ones there. */
+  private void execOther(int op, int fi, long imm, long disp) {
+    final long[] r = regs;
+    switch (op) {
+      case MOV_RR:
+        put(size(fi), fi & 31, get(size(fi), (fi >>> 5) & 31));
+        break;
+      case MOV_LOAD: {
+          int sz = size(fi);
+          long v = read(ea(fi, disp), sz);
+          put(sz, fi & 31, v);
+          break;
+      }
+      case MOV_STORE: {
+          int sz = size(fi);
+          write(ea(fi, disp), sz, get(sz, fi & 31));
+          break;
+      }
+      case MOV_RI:
+        put(size(fi), fi & 31, imm);
+        break;
+      case ALU_RR: {
+          int sz = size(fi);
+          int aop = sub(fi);
+          int d = fi & 31;
+          long res = aluOp(aop, sz, get(sz, d), get(sz, (fi >>> 5) & 31));
+          if (aop < 7) {
+            put(sz, d, res);
+          }
+          break;
+      }
+      case ALU_RM: {
+          int sz = size(fi);
+          int aop = sub(fi);
+          int d = fi & 31;
+          long v = read(ea(fi, disp), sz);
+          long res = aluOp(aop, sz, get(sz, d), v);
+          if (aop < 7) {
+            put(sz, d, res);
+          }
+          break;
+      }
+      case ALU_RI: {
+          int sz = size(fi);
+          int aop = sub(fi);
+          int d = fi & 31;
+          long res = aluOp(aop, sz, get(sz, d), imm);
+          if (aop < 7) {
+            put(sz, d, res);
+          }
+          break;
+      }
+      case LEA:
+        put(size(fi), fi & 31, ea(fi, disp));
+        break;
+      case PUSH_I: {
+          long sp = r[4] - 8;
+          write64(sp, imm);
+          r[4] = sp;
+          break;
+      }
+      case PUSH_M: {
+          long v = read64(ea(fi, disp));
+          long sp = r[4] - 8;
+          write64(sp, v);
+          r[4] = sp;
+          break;
+      }
+      case INC_R:
+      case DEC_R:
+      case NOT_R:
+      case NEG_R:
+        unaryReg(op, fi);
+        break;
+      case INC_M:
+      case DEC_M:
+      case NOT_M:
+      case NEG_M:
+        unaryMem(op, fi, ea(fi, disp));
+        break;
+      case MOVX_R: {
+          int ssz = fi >>> 28;
+          long v = get(ssz, (fi >>> 5) & 31);
+          put(size(fi), fi & 31, (fi & (1 << 27)) != 0 ? sx(v, ssz) : v);
+          break;
+      }
+      case MOVX_M: {
+          int ssz = fi >>> 28;
+          long v = read(ea(fi, disp), ssz);
+          put(size(fi), fi & 31, (fi & (1 << 27)) != 0 ? sx(v, ssz) : v);
+          break;
+      }
+      case SHIFT_RI:
+        shiftReg(fi, (int) imm);
+        break;
+      case SHIFT_RC:
+        shiftReg(fi, (int) r[1] & 0xff);
+        break;
+      case SHIFT_MI:
+        shiftMem(fi, ea(fi, disp), (int) imm);
+        break;
+      case SHIFT_MC:
+        shiftMem(fi, ea(fi, disp), (int) r[1] & 0xff);
+        break;
+      case IMUL_RR: {
+          int sz = size(fi);
+          put(sz, fi & 31, imul2(sz, get(sz, fi & 31), get(sz, (fi >>> 5) & 31)));
+          break;
+      }
+      case IMUL_RM: {
+          int sz = size(fi);
+          long v = read(ea(fi, disp), sz);
+          put(sz, fi & 31, imul2(sz, get(sz, fi & 31), v));
+          break;
+      }
+      case IMUL_RRI: {
+          int sz = size(fi);
+          put(sz, fi & 31, imul2(sz, get(sz, (fi >>> 5) & 31), imm));
+          break;
+      }
+      case IMUL_RMI: {
+          int sz = size(fi);
+          long v = read(ea(fi, disp), sz);
+          put(sz, fi & 31, imul2(sz, v, imm));
+          break;
+      }
+      case CMOV_R:
+        cmov(fi, get(size(fi), (fi >>> 5) & 31));
+        break;
+      case CMOV_M:
+        cmov(fi, read(ea(fi, disp), size(fi)));
+        break;
+      case SETCC_R:
+        put(1, fi & 31, cc(sub(fi)) ? 1 : 0);
+        break;
+      case SETCC_M:
+        write8(ea(fi, disp), cc(sub(fi)) ? 1 : 0);
+        break;
+      case MOVSXD_R:
+        put(size(fi), fi & 31, size(fi) == 8 ? (long) (int) r[(fi >>> 5) & 31]
+        : get(size(fi), (fi >>> 5) & 31));
+        break;
+      case MOVSXD_M: {
+          int sz = size(fi);
+          long v = sz == 8 ? (long) read32(ea(fi, disp)) : read(ea(fi, disp), sz);
+          put(sz, fi & 31, v);
+          break;
+      }
+      case CDQE: {
+          int sz = size(fi);
+          put(sz, 0, sx(r[0], sz >> 1));
+          break;
+      }
+      case CQO: {
+          int sz = size(fi);
+          put(sz, 2, (get(sz, 0) & signBit(sz)) != 0 ? -1 : 0);
+          break;
+      }
+      default:
+        throw new IllegalStateException("block op " + op);
+    }
   }
 
   private static int size(int fi) {
@@ -661,24 +733,100 @@ abstract class BlockEngine extends TwoByteOps {
     }
   }
 
+  /**
+   * alu() for the block engine, small enough for C2 to inline: the same lazy-flag record for
+   * add/or/and/sub/xor/cmp, logicFlags for test, alu() itself for adc/sbb.
+   */
   private long aluOp(int op, int sz, long a, long b) {
-    if (op == OP_TEST) {
-      logicFlags(sz, a & b);
-      return 0;
+    long m = mask(sz);
+    a &= m;
+    b &= m;
+    long r;
+    switch (op) {
+      case 0:
+        r = (a + b) & m;
+        fOp = F_ADD;
+        break;
+      case 1:
+        r = a | b;
+        fOp = F_LOGIC;
+        break;
+      case 4:
+        r = a & b;
+        fOp = F_LOGIC;
+        break;
+      case 5:
+      case 7:
+        r = (a - b) & m;
+        fOp = F_SUB;
+        break;
+      case 6:
+        r = a ^ b;
+        fOp = F_LOGIC;
+        break;
+      case OP_TEST:
+        logicFlags(sz, a & b);
+        return 0;
+      default:
+        return alu(op, sz, a, b);
     }
-    return alu(op, sz, a, b);
+    fA = a;
+    fB = b;
+    fRes = r;
+    fSz = sz;
+    return r;
+  }
+
+  /** cond() for the block engine: the compare and logic cases inline, the rest through cond(). */
+  private boolean cc(int cc) {
+    int f = fOp;
+    if (f == F_SUB) {
+      long a = fA;
+      long b = fB;
+      switch (cc) {
+        case 2:
+          return Long.compareUnsigned(a, b) < 0;
+        case 3:
+          return Long.compareUnsigned(a, b) >= 0;
+        case 4:
+          return a == b;
+        case 5:
+          return a != b;
+        case 6:
+          return Long.compareUnsigned(a, b) <= 0;
+        case 7:
+          return Long.compareUnsigned(a, b) > 0;
+        case 0xc:
+          return sx(a, fSz) < sx(b, fSz);
+        case 0xd:
+          return sx(a, fSz) >= sx(b, fSz);
+        case 0xe:
+          return sx(a, fSz) <= sx(b, fSz);
+        case 0xf:
+          return sx(a, fSz) > sx(b, fSz);
+        default:
+          break;
+      }
+    } else if (f == F_LOGIC) {
+      if (cc == 4) {
+        return fRes == 0;
+      } else if (cc == 5) {
+        return fRes != 0;
+      }
+    }
+    return cond(cc);
   }
 
   /** [m] = [m] op v (cmp and test only read). */
   private void aluMem(int fi, long lin, long v) {
     int sz = size(fi);
-    int op = sub(fi);
-    if (op < 7) {
+    int aop = sub(fi);
+    if (aop < 7) {
       probeWrite(lin, sz);
-      long res = alu(op, sz, read(lin, sz), v);
+      long res = aluOp(aop, sz, read(lin, sz), v);
       write(lin, sz, res);
     } else {
-      aluOp(op, sz, read(lin, sz), v);
+      aluOp(aop, sz, read(lin, sz), v);
     }
   }
 
@@ -732,7 +880,7 @@ abstract class BlockEngine extends TwoByteOps {
   private void cmov(int fi, long v) {
     int sz = size(fi);
     int d = fi & 31;
-    if (cond(sub(fi))) {
+    if (cc(sub(fi))) {
       put(sz, d, v);
     } else if (sz == 4) {
       regs[d] &= 0xffff_ffffL;

@@ -110,6 +110,23 @@ final class SpinDetector {
   }
 
   /**
+   * The common start of {@link #afterInstruction} when not recording, small enough to inline in
+   * the block engine: true when the hook would return at once (detector off, or the loop head
+   * {@code h} still backing off, which this counts). False: call afterInstruction.
+   */
+  boolean backedOff(long h) {
+    if (!enabled) {
+      return true;
+    }
+    int i = slot(h);
+    if (backoffHead[i] == h && backoffLeft[i] > 0) {
+      backoffLeft[i]--;
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * Called after each instruction while recording, and after any taken backward transfer of at
    * most MAX_SPAN bytes. {@code at} is the address of the instruction just executed, c.rip the
    * next one.
