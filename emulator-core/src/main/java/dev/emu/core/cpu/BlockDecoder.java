@@ -102,6 +102,46 @@ final class BlockDecoder {
   static final int LEA32 = 65;
   static final int MOVZX8_R = 66;
   static final int MOVZX8_M = 67;
+  // ALU operation x form specialisations (ALU_SPEC + op index * 4 + form), and compares/tests
+  // fused with the jcc that follows them (FUSED + (test ? 4 : 0) + form).
+  static final int ALU_SPEC = 80;
+  static final int FUSED = 110;
+  static final int ADD_RR64 = 80;
+  static final int ADD_RR32 = 81;
+  static final int ADD_RI64 = 82;
+  static final int ADD_RI32 = 83;
+  static final int OR_RR64 = 84;
+  static final int OR_RR32 = 85;
+  static final int OR_RI64 = 86;
+  static final int OR_RI32 = 87;
+  static final int AND_RR64 = 88;
+  static final int AND_RR32 = 89;
+  static final int AND_RI64 = 90;
+  static final int AND_RI32 = 91;
+  static final int SUB_RR64 = 92;
+  static final int SUB_RR32 = 93;
+  static final int SUB_RI64 = 94;
+  static final int SUB_RI32 = 95;
+  static final int XOR_RR64 = 96;
+  static final int XOR_RR32 = 97;
+  static final int XOR_RI64 = 98;
+  static final int XOR_RI32 = 99;
+  static final int CMP_RR64 = 100;
+  static final int CMP_RR32 = 101;
+  static final int CMP_RI64 = 102;
+  static final int CMP_RI32 = 103;
+  static final int TEST_RR64 = 104;
+  static final int TEST_RR32 = 105;
+  static final int TEST_RI64 = 106;
+  static final int TEST_RI32 = 107;
+  static final int FCMP_RR64 = 110;
+  static final int FCMP_RR32 = 111;
+  static final int FCMP_RI64 = 112;
+  static final int FCMP_RI32 = 113;
+  static final int FTEST_RR64 = 114;
+  static final int FTEST_RR32 = 115;
+  static final int FTEST_RI64 = 116;
+  static final int FTEST_RI32 = 117;
 
   /** ALU sub-operation: test (and without writing, flags as logicFlags). */
   static final int OP_TEST = 8;
@@ -253,6 +293,12 @@ final class BlockDecoder {
     }
     if (n == 0) {
       return new Block(off, 0, EMPTY_INT, EMPTY_INT, EMPTY_LONG, EMPTY_LONG, EMPTY_INT, EMPTY_INT);
+    }
+    if (n >= 2 && o.op[n - 1] == JCC) {
+      int prev = o.op[n - 2];
+      if (prev >= CMP_RR64 && prev <= TEST_RI32) { // cmp or test, then the jcc: fused
+        o.op[n - 2] = FUSED + (prev - CMP_RR64);
+      }
     }
     return new Block(off, n, Arrays.copyOf(o.op, n), Arrays.copyOf(o.f, n),
         Arrays.copyOf(o.imm, n), Arrays.copyOf(o.disp, n), Arrays.copyOf(o.end, n),
@@ -687,6 +733,20 @@ final class BlockDecoder {
     o.cost[i] = cost;
   }
 
+  /** Index of an ALU operation among the specialised ones (add or and sub xor cmp test), or -1. */
+  private static int aluIndex(int aop) {
+    switch (aop) {
+      case 0: return 0;
+      case 1: return 1;
+      case 4: return 2;
+      case 5: return 3;
+      case 6: return 4;
+      case 7: return 5;
+      case OP_TEST: return 6;
+      default: return -1;
+    }
+  }
+
   /** The size-specialised handler for a generic one, where there is one. */
   private static int specialise(int op, int f) {
     int sz = (f >>> 19) & 15;
@@ -705,9 +765,14 @@ final class BlockDecoder {
       case MOV_RI:
         return MOV_RI_WIDE;
       case ALU_RR:
-        return q ? ALU_RR64 : ALU_RR32;
-      case ALU_RI:
-        return q ? ALU_RI64 : ALU_RI32;
+      case ALU_RI: {
+        int k = aluIndex((f >>> 23) & 15);
+        int form = (op == ALU_RR ? 0 : 2) + (q ? 0 : 1);
+        if (k >= 0) {
+          return ALU_SPEC + k * 4 + form;
+        }
+        return op == ALU_RR ? (q ? ALU_RR64 : ALU_RR32) : (q ? ALU_RI64 : ALU_RI32);
+      }
       case ALU_RM:
         return q ? ALU_RM64 : ALU_RM32;
       case LEA:

@@ -1,5 +1,41 @@
 package dev.emu.core.cpu;
 
+import static dev.emu.core.cpu.BlockDecoder.ADD_RR64;
+import static dev.emu.core.cpu.BlockDecoder.ADD_RR32;
+import static dev.emu.core.cpu.BlockDecoder.ADD_RI64;
+import static dev.emu.core.cpu.BlockDecoder.ADD_RI32;
+import static dev.emu.core.cpu.BlockDecoder.OR_RR64;
+import static dev.emu.core.cpu.BlockDecoder.OR_RR32;
+import static dev.emu.core.cpu.BlockDecoder.OR_RI64;
+import static dev.emu.core.cpu.BlockDecoder.OR_RI32;
+import static dev.emu.core.cpu.BlockDecoder.AND_RR64;
+import static dev.emu.core.cpu.BlockDecoder.AND_RR32;
+import static dev.emu.core.cpu.BlockDecoder.AND_RI64;
+import static dev.emu.core.cpu.BlockDecoder.AND_RI32;
+import static dev.emu.core.cpu.BlockDecoder.SUB_RR64;
+import static dev.emu.core.cpu.BlockDecoder.SUB_RR32;
+import static dev.emu.core.cpu.BlockDecoder.SUB_RI64;
+import static dev.emu.core.cpu.BlockDecoder.SUB_RI32;
+import static dev.emu.core.cpu.BlockDecoder.XOR_RR64;
+import static dev.emu.core.cpu.BlockDecoder.XOR_RR32;
+import static dev.emu.core.cpu.BlockDecoder.XOR_RI64;
+import static dev.emu.core.cpu.BlockDecoder.XOR_RI32;
+import static dev.emu.core.cpu.BlockDecoder.CMP_RR64;
+import static dev.emu.core.cpu.BlockDecoder.CMP_RR32;
+import static dev.emu.core.cpu.BlockDecoder.CMP_RI64;
+import static dev.emu.core.cpu.BlockDecoder.CMP_RI32;
+import static dev.emu.core.cpu.BlockDecoder.TEST_RR64;
+import static dev.emu.core.cpu.BlockDecoder.TEST_RR32;
+import static dev.emu.core.cpu.BlockDecoder.TEST_RI64;
+import static dev.emu.core.cpu.BlockDecoder.TEST_RI32;
+import static dev.emu.core.cpu.BlockDecoder.FCMP_RR64;
+import static dev.emu.core.cpu.BlockDecoder.FCMP_RR32;
+import static dev.emu.core.cpu.BlockDecoder.FCMP_RI64;
+import static dev.emu.core.cpu.BlockDecoder.FCMP_RI32;
+import static dev.emu.core.cpu.BlockDecoder.FTEST_RR64;
+import static dev.emu.core.cpu.BlockDecoder.FTEST_RR32;
+import static dev.emu.core.cpu.BlockDecoder.FTEST_RI64;
+import static dev.emu.core.cpu.BlockDecoder.FTEST_RI32;
 import static dev.emu.core.cpu.BlockDecoder.ALU_MI;
 import static dev.emu.core.cpu.BlockDecoder.ALU_MR;
 import static dev.emu.core.cpu.BlockDecoder.ALU_RI;
@@ -190,6 +226,510 @@ abstract class BlockEngine extends TwoByteOps {
             final int fi = (int) w;
             final int op = (int) (w >>> 32);
             switch (op) {
+              case ADD_RR64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = r[(fi >>> 5) & 31];
+                long res = x + y;
+                fOp = F_ADD;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                r[d] = res;
+                break;
+              }
+              case ADD_RR32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = r[(fi >>> 5) & 31] & 0xffff_ffffL;
+                long res = (x + y) & 0xffff_ffffL;
+                fOp = F_ADD;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                r[d] = res;
+                break;
+              }
+              case ADD_RI64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = imms[i];
+                long res = x + y;
+                fOp = F_ADD;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                r[d] = res;
+                break;
+              }
+              case ADD_RI32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = imms[i] & 0xffff_ffffL;
+                long res = (x + y) & 0xffff_ffffL;
+                fOp = F_ADD;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                r[d] = res;
+                break;
+              }
+              case OR_RR64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = r[(fi >>> 5) & 31];
+                long res = x | y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                r[d] = res;
+                break;
+              }
+              case OR_RR32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = r[(fi >>> 5) & 31] & 0xffff_ffffL;
+                long res = x | y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                r[d] = res;
+                break;
+              }
+              case OR_RI64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = imms[i];
+                long res = x | y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                r[d] = res;
+                break;
+              }
+              case OR_RI32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = imms[i] & 0xffff_ffffL;
+                long res = x | y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                r[d] = res;
+                break;
+              }
+              case AND_RR64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = r[(fi >>> 5) & 31];
+                long res = x & y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                r[d] = res;
+                break;
+              }
+              case AND_RR32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = r[(fi >>> 5) & 31] & 0xffff_ffffL;
+                long res = x & y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                r[d] = res;
+                break;
+              }
+              case AND_RI64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = imms[i];
+                long res = x & y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                r[d] = res;
+                break;
+              }
+              case AND_RI32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = imms[i] & 0xffff_ffffL;
+                long res = x & y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                r[d] = res;
+                break;
+              }
+              case SUB_RR64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = r[(fi >>> 5) & 31];
+                long res = x - y;
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                r[d] = res;
+                break;
+              }
+              case SUB_RR32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = r[(fi >>> 5) & 31] & 0xffff_ffffL;
+                long res = (x - y) & 0xffff_ffffL;
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                r[d] = res;
+                break;
+              }
+              case SUB_RI64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = imms[i];
+                long res = x - y;
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                r[d] = res;
+                break;
+              }
+              case SUB_RI32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = imms[i] & 0xffff_ffffL;
+                long res = (x - y) & 0xffff_ffffL;
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                r[d] = res;
+                break;
+              }
+              case XOR_RR64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = r[(fi >>> 5) & 31];
+                long res = x ^ y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                r[d] = res;
+                break;
+              }
+              case XOR_RR32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = r[(fi >>> 5) & 31] & 0xffff_ffffL;
+                long res = x ^ y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                r[d] = res;
+                break;
+              }
+              case XOR_RI64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = imms[i];
+                long res = x ^ y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                r[d] = res;
+                break;
+              }
+              case XOR_RI32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = imms[i] & 0xffff_ffffL;
+                long res = x ^ y;
+                fOp = F_LOGIC;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                r[d] = res;
+                break;
+              }
+              case CMP_RR64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = r[(fi >>> 5) & 31];
+                long res = x - y;
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                break;
+              }
+              case CMP_RR32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = r[(fi >>> 5) & 31] & 0xffff_ffffL;
+                long res = (x - y) & 0xffff_ffffL;
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                break;
+              }
+              case CMP_RI64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = imms[i];
+                long res = x - y;
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 8;
+                break;
+              }
+              case CMP_RI32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = imms[i] & 0xffff_ffffL;
+                long res = (x - y) & 0xffff_ffffL;
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = res;
+                fSz = 4;
+                break;
+              }
+              case TEST_RR64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = r[(fi >>> 5) & 31];
+                fOp = F_LOGIC;
+                fRes = x & y;
+                fA = 0;
+                fB = 0;
+                fSz = 8;
+                break;
+              }
+              case TEST_RR32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = r[(fi >>> 5) & 31] & 0xffff_ffffL;
+                fOp = F_LOGIC;
+                fRes = x & y;
+                fA = 0;
+                fB = 0;
+                fSz = 4;
+                break;
+              }
+              case TEST_RI64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = imms[i];
+                fOp = F_LOGIC;
+                fRes = x & y;
+                fA = 0;
+                fB = 0;
+                fSz = 8;
+                break;
+              }
+              case TEST_RI32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = imms[i] & 0xffff_ffffL;
+                fOp = F_LOGIC;
+                fRes = x & y;
+                fA = 0;
+                fB = 0;
+                fSz = 4;
+                break;
+              }
+              case FCMP_RR64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = r[(fi >>> 5) & 31];
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = x - y;
+                fSz = 8;
+                if (checked) {
+                  break; // one instruction at x time: the jcc runs in its own step
+                }
+                i++; // the jcc that follows (the block's last instruction)
+                if (subCond(ws[i], x, y, 8)) {
+                  extra = CycleTable.BRANCH;
+                  target = spinCheck(base, ends, i, base + imms[i]);
+                }
+                break;
+              }
+              case FCMP_RR32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = r[(fi >>> 5) & 31] & 0xffff_ffffL;
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = (x - y) & 0xffff_ffffL;
+                fSz = 4;
+                if (checked) {
+                  break; // one instruction at x time: the jcc runs in its own step
+                }
+                i++; // the jcc that follows (the block's last instruction)
+                if (subCond(ws[i], x, y, 4)) {
+                  extra = CycleTable.BRANCH;
+                  target = spinCheck(base, ends, i, base + imms[i]);
+                }
+                break;
+              }
+              case FCMP_RI64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = imms[i];
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = x - y;
+                fSz = 8;
+                if (checked) {
+                  break; // one instruction at x time: the jcc runs in its own step
+                }
+                i++; // the jcc that follows (the block's last instruction)
+                if (subCond(ws[i], x, y, 8)) {
+                  extra = CycleTable.BRANCH;
+                  target = spinCheck(base, ends, i, base + imms[i]);
+                }
+                break;
+              }
+              case FCMP_RI32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = imms[i] & 0xffff_ffffL;
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = (x - y) & 0xffff_ffffL;
+                fSz = 4;
+                if (checked) {
+                  break; // one instruction at x time: the jcc runs in its own step
+                }
+                i++; // the jcc that follows (the block's last instruction)
+                if (subCond(ws[i], x, y, 4)) {
+                  extra = CycleTable.BRANCH;
+                  target = spinCheck(base, ends, i, base + imms[i]);
+                }
+                break;
+              }
+              case FTEST_RR64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = r[(fi >>> 5) & 31];
+                fOp = F_LOGIC;
+                fRes = x & y;
+                fA = 0;
+                fB = 0;
+                fSz = 8;
+                if (checked) {
+                  break; // one instruction at x time: the jcc runs in its own step
+                }
+                i++; // the jcc that follows (the block's last instruction)
+                if (logicCond(ws[i], x & y)) {
+                  extra = CycleTable.BRANCH;
+                  target = spinCheck(base, ends, i, base + imms[i]);
+                }
+                break;
+              }
+              case FTEST_RR32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = r[(fi >>> 5) & 31] & 0xffff_ffffL;
+                fOp = F_LOGIC;
+                fRes = x & y;
+                fA = 0;
+                fB = 0;
+                fSz = 4;
+                if (checked) {
+                  break; // one instruction at x time: the jcc runs in its own step
+                }
+                i++; // the jcc that follows (the block's last instruction)
+                if (logicCond(ws[i], x & y)) {
+                  extra = CycleTable.BRANCH;
+                  target = spinCheck(base, ends, i, base + imms[i]);
+                }
+                break;
+              }
+              case FTEST_RI64: {
+                int d = fi & 31;
+                long x = r[d];
+                long y = imms[i];
+                fOp = F_LOGIC;
+                fRes = x & y;
+                fA = 0;
+                fB = 0;
+                fSz = 8;
+                if (checked) {
+                  break; // one instruction at x time: the jcc runs in its own step
+                }
+                i++; // the jcc that follows (the block's last instruction)
+                if (logicCond(ws[i], x & y)) {
+                  extra = CycleTable.BRANCH;
+                  target = spinCheck(base, ends, i, base + imms[i]);
+                }
+                break;
+              }
+              case FTEST_RI32: {
+                int d = fi & 31;
+                long x = r[d] & 0xffff_ffffL;
+                long y = imms[i] & 0xffff_ffffL;
+                fOp = F_LOGIC;
+                fRes = x & y;
+                fA = 0;
+                fB = 0;
+                fSz = 4;
+                if (checked) {
+                  break; // one instruction at x time: the jcc runs in its own step
+                }
+                i++; // the jcc that follows (the block's last instruction)
+                if (logicCond(ws[i], x & y)) {
+                  extra = CycleTable.BRANCH;
+                  target = spinCheck(base, ends, i, base + imms[i]);
+                }
+                break;
+              }
               case MOV_RR64:
                 r[fi & 31] = r[(fi >>> 5) & 31];
                 break;
@@ -477,7 +1017,9 @@ abstract class BlockEngine extends TwoByteOps {
         }
       }
       Block nb;
-      if (((nip ^ base) >>> 12) == 0) {
+      if (nip == base) {
+        nb = b; // a loop whose body is this block
+      } else if (((nip ^ base) >>> 12) == 0) {
         int off = (int) nip & 0xfff;
         Block l = b.nextTaken;
         if (l != null && l.start == off && !l.dead) {
@@ -676,6 +1218,46 @@ abstract class BlockEngine extends TwoByteOps {
       default:
         throw new IllegalStateException("block op " + op);
     }
+  }
+
+  /** The jcc (instruction word w) after a compare of a and b (operand size sz). */
+  private boolean subCond(long w, long a, long b, int sz) {
+    int cc = sub((int) w);
+    switch (cc) {
+      case 2:
+        return Long.compareUnsigned(a, b) < 0;
+      case 3:
+        return Long.compareUnsigned(a, b) >= 0;
+      case 4:
+        return a == b;
+      case 5:
+        return a != b;
+      case 6:
+        return Long.compareUnsigned(a, b) <= 0;
+      case 7:
+        return Long.compareUnsigned(a, b) > 0;
+      case 0xc:
+        return sx(a, sz) < sx(b, sz);
+      case 0xd:
+        return sx(a, sz) >= sx(b, sz);
+      case 0xe:
+        return sx(a, sz) <= sx(b, sz);
+      case 0xf:
+        return sx(a, sz) > sx(b, sz);
+      default:
+        return cond(cc);
+    }
+  }
+
+  /** The jcc (instruction word w) after a test whose masked result is res. */
+  private boolean logicCond(long w, long res) {
+    int cc = sub((int) w);
+    if (cc == 4) {
+      return res == 0;
+    } else if (cc == 5) {
+      return res != 0;
+    }
+    return cond(cc);
   }
 
   private static int size(int fi) {
@@ -889,8 +1471,9 @@ abstract class BlockEngine extends TwoByteOps {
 
   /** A taken jmp/jcc: the generic path's idle-loop check (Decoder.checkSpin), then the target. */
   private long spinCheck(long base, int[] ends, int i, long target) {
-    if (fastForward) {
-      rip = base + (i == 0 ? 0 : ends[i - 1]);
+    long at = base + (i == 0 ? 0 : ends[i - 1]);
+    if (target == at || target == at - 2) { // the only cases checkSpin acts on
+      rip = at;
       checkSpin(target);
     }
     return target;
