@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * Decodes a {@link Block}: the longest run (at most {@link #MAX_INSNS}) of supported 64-bit-mode
- * instructions starting at a page offset, ending after the first branch, before the first
- * instruction it does not support and before an instruction that would cross the page.
+ * instructions starting at a page offset, ending after the first unconditional branch (a jcc is
+ * a side exit: the block goes on along its fall-through), before the first instruction it does
+ * not support and before an instruction that would cross the page.
  *
  * <p>Supported (the forms gcc emits most, without LOCK/REP/67h): ALU ops 00-3D in all their forms,
  * 80/81/83 group 1, test 84/85/A8/A9/F6-F7 /0, mov 88-8B/B0-BF/C6/C7, lea, push/pop r,
@@ -75,7 +76,8 @@ final class BlockDecoder {
   static final int NOP = 40;
   static final int MOVSXD_R = 41;
   static final int MOVSXD_M = 42;
-  // Branches: always the last instruction of a block. imm = target offset from the block start.
+  // Branches: the last instruction of a block, except jcc (a side exit anywhere in it).
+  // imm = target offset from the block start.
   static final int JCC = 43;
   static final int JMP = 44;
   static final int CALL = 45;
@@ -286,7 +288,11 @@ final class BlockDecoder {
           o.imm[n] += e; // target offset from the block start
         }
         n++;
-        break;
+        if (o.op[n - 1] != JCC) {
+          break;
+        }
+        at = d.pos; // a conditional branch is a side exit: the block goes on along its fall-through
+        continue;
       }
       n++;
       at = d.pos;
@@ -294,10 +300,10 @@ final class BlockDecoder {
     if (n == 0) {
       return new Block(off, 0, EMPTY_INT, EMPTY_INT, EMPTY_LONG, EMPTY_LONG, EMPTY_INT, EMPTY_INT);
     }
-    if (n >= 2 && o.op[n - 1] == JCC) {
-      int prev = o.op[n - 2];
-      if (prev >= CMP_RR64 && prev <= TEST_RI32) { // cmp or test, then the jcc: fused
-        o.op[n - 2] = FUSED + (prev - CMP_RR64);
+    for (int k = 1; k < n; k++) {
+      int prev = o.op[k - 1];
+      if (o.op[k] == JCC && prev >= CMP_RR64 && prev <= TEST_RI32) {
+        o.op[k - 1] = FUSED + (prev - CMP_RR64); // cmp or test, then a jcc: fused
       }
     }
     return new Block(off, n, Arrays.copyOf(o.op, n), Arrays.copyOf(o.f, n),

@@ -590,10 +590,11 @@ abstract class BlockEngine extends TwoByteOps {
                 if (checked) {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
-                i++; // the jcc that follows (the block's last instruction)
+                i++; // the jcc that follows
                 if (subCond(ws[i], x, y, 8)) {
                   extra = CycleTable.BRANCH;
                   target = spinCheck(base, ends, i, base + imms[i]);
+                  lim = i + 1;
                 }
                 break;
               }
@@ -609,10 +610,11 @@ abstract class BlockEngine extends TwoByteOps {
                 if (checked) {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
-                i++; // the jcc that follows (the block's last instruction)
+                i++; // the jcc that follows
                 if (subCond(ws[i], x, y, 4)) {
                   extra = CycleTable.BRANCH;
                   target = spinCheck(base, ends, i, base + imms[i]);
+                  lim = i + 1;
                 }
                 break;
               }
@@ -628,10 +630,11 @@ abstract class BlockEngine extends TwoByteOps {
                 if (checked) {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
-                i++; // the jcc that follows (the block's last instruction)
+                i++; // the jcc that follows
                 if (subCond(ws[i], x, y, 8)) {
                   extra = CycleTable.BRANCH;
                   target = spinCheck(base, ends, i, base + imms[i]);
+                  lim = i + 1;
                 }
                 break;
               }
@@ -647,10 +650,11 @@ abstract class BlockEngine extends TwoByteOps {
                 if (checked) {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
-                i++; // the jcc that follows (the block's last instruction)
+                i++; // the jcc that follows
                 if (subCond(ws[i], x, y, 4)) {
                   extra = CycleTable.BRANCH;
                   target = spinCheck(base, ends, i, base + imms[i]);
+                  lim = i + 1;
                 }
                 break;
               }
@@ -666,10 +670,11 @@ abstract class BlockEngine extends TwoByteOps {
                 if (checked) {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
-                i++; // the jcc that follows (the block's last instruction)
+                i++; // the jcc that follows
                 if (logicCond(ws[i], x & y)) {
                   extra = CycleTable.BRANCH;
                   target = spinCheck(base, ends, i, base + imms[i]);
+                  lim = i + 1;
                 }
                 break;
               }
@@ -685,10 +690,11 @@ abstract class BlockEngine extends TwoByteOps {
                 if (checked) {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
-                i++; // the jcc that follows (the block's last instruction)
+                i++; // the jcc that follows
                 if (logicCond(ws[i], x & y)) {
                   extra = CycleTable.BRANCH;
                   target = spinCheck(base, ends, i, base + imms[i]);
+                  lim = i + 1;
                 }
                 break;
               }
@@ -704,10 +710,11 @@ abstract class BlockEngine extends TwoByteOps {
                 if (checked) {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
-                i++; // the jcc that follows (the block's last instruction)
+                i++; // the jcc that follows
                 if (logicCond(ws[i], x & y)) {
                   extra = CycleTable.BRANCH;
                   target = spinCheck(base, ends, i, base + imms[i]);
+                  lim = i + 1;
                 }
                 break;
               }
@@ -723,10 +730,11 @@ abstract class BlockEngine extends TwoByteOps {
                 if (checked) {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
-                i++; // the jcc that follows (the block's last instruction)
+                i++; // the jcc that follows
                 if (logicCond(ws[i], x & y)) {
                   extra = CycleTable.BRANCH;
                   target = spinCheck(base, ends, i, base + imms[i]);
+                  lim = i + 1;
                 }
                 break;
               }
@@ -870,7 +878,8 @@ abstract class BlockEngine extends TwoByteOps {
                 if (cc(sub(fi))) {
                   extra = CycleTable.BRANCH;
                   target = spinCheck(base, ends, i, base + imms[i]);
-              }
+                  lim = i + 1; // taken: leave the block (a side exit unless it is the last)
+                }
                 break;
               case JMP:
                 extra = CycleTable.BRANCH;
@@ -959,7 +968,8 @@ abstract class BlockEngine extends TwoByteOps {
           }
           cyc = cyc0 + cum[i - 1] + extra;
           ret = ret0 + i;
-          if (i == n || irqPoll || (checked && (cyc >= cycStop || ret >= retStop))) {
+          if (i == n || extra != 0 || irqPoll
+              || (checked && (cyc >= cycStop || ret >= retStop))) {
             break;
           }
         }
@@ -975,7 +985,7 @@ abstract class BlockEngine extends TwoByteOps {
         total += i;
         if (i > 0) {
           blockLastAt = base + (i == 1 ? 0 : ends[i - 2]);
-          cost = b.cost[i - 1]; // not a branch (branches end blocks)
+          cost = b.cost[i - 1]; // not a taken branch (those leave the block)
           blockFfDone = false;
         } else {
           blockLastAt = lastAt; // the previous block's branch (when total > 0)
@@ -993,8 +1003,8 @@ abstract class BlockEngine extends TwoByteOps {
       hookRan = false;
       long nip = extra != 0 ? target : base + ends[i - 1];
       rip = nip;
-      if (i != n || irqPoll || checked || spinInstrs != 0 || stopRequested) {
-        break;
+      if ((i != n && extra == 0) || irqPoll || checked || spinInstrs != 0 || stopRequested) {
+        break; // stopped inside the block, or the run loop has work (events, limits, spin)
       }
       // Chain to the next block without going back to the run loop, doing what the run loop
       // would do after this block's last instruction (a branch): the spin detector's hook.
