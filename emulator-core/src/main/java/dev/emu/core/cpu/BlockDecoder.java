@@ -106,6 +106,11 @@ final class BlockDecoder {
   static final int MOVZX8_M = 67;
   // ALU operation x form specialisations (ALU_SPEC + op index * 4 + form), and compares/tests
   // fused with the jcc that follows them (FUSED + (test ? 4 : 0) + form).
+  static final int MOV_MI8 = 68;
+  static final int MOV_MI32 = 69;
+  static final int MOV_MI64 = 70;
+  /** cmp [m], imm (any size) fused with the jcc after it. */
+  static final int FCMP_MI = 71;
   static final int ALU_SPEC = 80;
   static final int FUSED = 110;
   static final int ADD_RR64 = 80;
@@ -304,6 +309,8 @@ final class BlockDecoder {
       int prev = o.op[k - 1];
       if (o.op[k] == JCC && prev >= CMP_RR64 && prev <= TEST_RI32) {
         o.op[k - 1] = FUSED + (prev - CMP_RR64); // cmp or test, then a jcc: fused
+      } else if (o.op[k] == JCC && prev == ALU_MI && ((o.f[k - 1] >>> 23) & 15) == 7) {
+        o.op[k - 1] = FCMP_MI;
       }
     }
     return new Block(off, n, Arrays.copyOf(o.op, n), Arrays.copyOf(o.f, n),
@@ -320,6 +327,7 @@ final class BlockDecoder {
       case MOV_LOAD: case MOV_STORE: case MOV_MI: case ALU_RM: case ALU_MR: case ALU_MI:
       case LEA: case PUSH_M: case INC_M: case DEC_M: case MOVX_M: case SHIFT_MI: case SHIFT_MC:
       case IMUL_RM: case IMUL_RMI: case CMOV_M: case SETCC_M: case NOT_M: case NEG_M:
+      case MOV_MI8: case MOV_MI32: case MOV_MI64: case FCMP_MI:
       case MOVSXD_M: case CALL_M: case JMP_M: case LOAD64: case LOAD32: case STORE64:
       case STORE32: case ALU_RM64: case ALU_RM32: case LEA64: case LEA32: case MOVZX8_M:
         return true;
@@ -758,6 +766,9 @@ final class BlockDecoder {
     int sz = (f >>> 19) & 15;
     boolean q = sz == 8;
     boolean d = sz == 4;
+    if (op == MOV_MI) {
+      return sz == 1 ? MOV_MI8 : q ? MOV_MI64 : d ? MOV_MI32 : op;
+    }
     if (!q && !d) {
       return op;
     }

@@ -84,7 +84,11 @@ import static dev.emu.core.cpu.BlockDecoder.MOVSXD_R;
 import static dev.emu.core.cpu.BlockDecoder.MOVX_M;
 import static dev.emu.core.cpu.BlockDecoder.MOVX_R;
 import static dev.emu.core.cpu.BlockDecoder.MOV_LOAD;
+import static dev.emu.core.cpu.BlockDecoder.FCMP_MI;
 import static dev.emu.core.cpu.BlockDecoder.MOV_MI;
+import static dev.emu.core.cpu.BlockDecoder.MOV_MI32;
+import static dev.emu.core.cpu.BlockDecoder.MOV_MI64;
+import static dev.emu.core.cpu.BlockDecoder.MOV_MI8;
 import static dev.emu.core.cpu.BlockDecoder.MOV_RI;
 import static dev.emu.core.cpu.BlockDecoder.MOV_RR;
 import static dev.emu.core.cpu.BlockDecoder.MOV_STORE;
@@ -838,6 +842,45 @@ abstract class BlockEngine extends TwoByteOps {
                   long v = read8(ea(fi, disps[i]));
                   r[fi & 31] = v;
                   break;
+              }
+              case MOV_MI8:
+                write8(ea(fi, disps[i]), (int) imms[i]);
+                if (irqPoll) {
+                  lim = i + 1;
+                }
+                break;
+              case MOV_MI32:
+                write32(ea(fi, disps[i]), (int) imms[i]);
+                if (irqPoll) {
+                  lim = i + 1;
+                }
+                break;
+              case MOV_MI64:
+                write64(ea(fi, disps[i]), imms[i]);
+                if (irqPoll) {
+                  lim = i + 1;
+                }
+                break;
+              case FCMP_MI: {
+                int sz = size(fi);
+                long m = mask(sz);
+                long x = read(ea(fi, disps[i]), sz);
+                long y = imms[i] & m;
+                fOp = F_SUB;
+                fA = x;
+                fB = y;
+                fRes = (x - y) & m;
+                fSz = sz;
+                if (checked) {
+                  break; // one instruction at a time: the jcc runs in its own step
+                }
+                i++; // the jcc that follows
+                if (subCond(ws[i], x, y, sz)) {
+                  extra = CycleTable.BRANCH;
+                  target = spinCheck(base, ends, i, base + imms[i]);
+                  lim = i + 1;
+                }
+                break;
               }
               case MOV_MI:
                 write(ea(fi, disps[i]), size(fi), imms[i]);
