@@ -25,6 +25,8 @@ final class Block {
   final int[] cost;
   /** Cycles of instructions 0..i (fixed costs; a taken branch adds CycleTable.BRANCH). */
   final int[] cum;
+  /** Upper bound of any block's maxCost (instructions cost at most 1+1+3 cycles, see CycleTable). */
+  static final int MAX_COST = 8 * BlockDecoder.MAX_INSNS + CycleTable.BRANCH;
   /** Upper bound of the cycles the block costs (every instruction, a taken final branch). */
   final int maxCost;
   /** Set when the block is dropped (its bytes were written): never run it again. */
@@ -51,6 +53,9 @@ final class Block {
       cum[i] = m;
     }
     this.maxCost = m + CycleTable.BRANCH;
+    if (maxCost > MAX_COST) {
+      throw new IllegalStateException("block cost bound " + maxCost); // a CycleTable change
+    }
   }
 
   /** Page offset just past the last instruction. */

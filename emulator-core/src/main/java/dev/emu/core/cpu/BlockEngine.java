@@ -147,7 +147,11 @@ abstract class BlockEngine extends TwoByteOps {
    * the TLB or the instruction there is not supported. Call only in 64-bit mode.
    */
   final Block findBlock() {
-    long lin = rip;
+    return findBlock(rip);
+  }
+
+  /** The block at linear address lin (the current RIP), or null: see {@link #findBlock()}. */
+  final Block findBlock(long lin) {
     long vpn = lin >>> 12;
     int t = (int) vpn & TLB_MASK;
     if (tlbX[t] != vpn || tlbCpl != cpl) {
@@ -200,11 +204,22 @@ abstract class BlockEngine extends TwoByteOps {
       cycStop = Math.min(cycStop, unhaltedLimit + idleCycles);
     }
     final long retStop = instructionLimit;
+    // Below these, no block can reach a limit (Block.MAX_COST bounds any block's cycles).
+    final long cycSafe = cycStop - Block.MAX_COST;
+    final long retSafe = retStop - BlockDecoder.MAX_INSNS;
+    long pc = rip; // RIP of the block about to run (the field is written when it is needed)
     int total = 0;
     int nblocks = 0;
-    long lastAt = rip;
-    int lastCost = 0;
+    long lastAt;
+    Block lastB = null; // the last block that ran instructions: lastI of them from lastBase
+    int lastI = 0;
+    long lastBase = 0;
+    int lastExtra = 0;
     boolean hookRan = false; // the spin detector's hook ran for the instruction at lastAt
+    final SpinDetector ff = ((Core) this).ff;
+    final boolean ffOn = ff.enabled;
+    final long[] boHead = ff.backoffHead;
+    final int[] boLeft = ff.backoffLeft;
     while (true) {
       final long[] ws = b.w;
       final int[] ends = b.end;
@@ -212,13 +227,13 @@ abstract class BlockEngine extends TwoByteOps {
       final long[] imms = b.imm;
       final long[] disps = b.disp;
       final int n = ws.length;
-      final long base = rip;
+      final long base = pc;
       r[RIPBASE] = base;
       final long cyc0 = cyc;
       final long ret0 = ret;
       // Limits can only be reached inside this block if its worst case reaches them: then it
       // runs one instruction at a time with the checks, else in one go.
-      final boolean checked = cyc + b.maxCost >= cycStop || ret + n >= retStop;
+      final boolean checked = cyc >= cycSafe || ret >= retSafe;
       int i = 0;
       int extra = 0; // CycleTable.BRANCH when the final branch is taken
       long target = 0; // where the final branch goes
@@ -1030,9 +1045,9 @@ abstract class BlockEngine extends TwoByteOps {
           blockLastAt = base + (i == 1 ? 0 : ends[i - 2]);
           cost = b.cost[i - 1]; // not a taken branch (those leave the block)
           blockFfDone = false;
-        } else {
-          blockLastAt = lastAt; // the previous block's branch (when total > 0)
-          cost = lastCost;
+        } else if (lastB != null) { // the previous block's last instruction
+          blockLastAt = lastBase + (lastI == 1 ? 0 : lastB.end[lastI - 2]);
+          cost = lastB.cost[lastI - 1] + lastExtra;
           blockFfDone = hookRan;
         }
         blocksRun += nblocks + 1;
@@ -1041,30 +1056,44 @@ abstract class BlockEngine extends TwoByteOps {
       }
       total += i;
       nblocks++;
-      lastAt = base + (i == 1 ? 0 : ends[i - 2]);
-      lastCost = b.cost[i - 1] + extra;
+      lastB = b;
+      lastI = i;
+      lastBase = base;
+      lastExtra = extra;
       hookRan = false;
       long nip = extra != 0 ? target : base + ends[i - 1];
-      rip = nip;
+      pc = nip;
       if ((i != n && extra == 0) || irqPoll || checked || spinInstrs != 0 || stopRequested) {
         break; // stopped inside the block, or the run loop has work (events, limits, spin)
       }
       // Chain to the next block without going back to the run loop, doing what the run loop
       // would do after this block's last instruction (a branch): the spin detector's hook.
-      long back = lastAt - nip;
-      if (back >= 0 && back <= SpinDetector.MAX_SPAN // as the run loop's unsigned test
-          && !(hookRan = ((Core) this).ff.backedOff(nip))) {
+      // A backward branch of at most MAX_SPAN bytes (the run loop's unsigned test).
+      long back = extra == 0 ? -1 : base + (i == 1 ? 0 : ends[i - 2]) - nip;
+      if (back >= 0 && back <= SpinDetector.MAX_SPAN) {
+        // SpinDetector.backedOff, inline: the hook returns at once for a head backing off.
+        int si = SpinDetector.slot(nip);
+        if (!ffOn) {
+          hookRan = true;
+        } else if (boHead[si] == nip && boLeft[si] > 0) {
+          boLeft[si]--;
+          hookRan = true;
+        }
+      }
+      if (!hookRan && back >= 0 && back <= SpinDetector.MAX_SPAN) {
+        lastAt = nip + back;
         cycles = cyc;
         retired = ret;
-        cost = lastCost;
+        cost = b.cost[i - 1] + extra;
+        rip = nip;
         ip = nip;
         hookRan = true;
         inBlock = false;
-        ((Core) this).ff.afterInstruction(lastAt);
+        ff.afterInstruction(lastAt);
         inBlock = true;
         cyc = cycles;
         ret = retired;
-        if (((Core) this).ff.recording || cyc >= cycStop || ret >= retStop || irqPoll
+        if (ff.recording || cyc >= cycStop || ret >= retStop || irqPoll
             || stopRequested) {
           break;
         }
@@ -1080,7 +1109,7 @@ abstract class BlockEngine extends TwoByteOps {
         } else if ((l = b.nextFall) != null && l.start == off && !l.dead) {
           nb = l;
         } else {
-          nb = findBlock();
+          nb = findBlock(nip);
           if (nb == null) {
             break;
           }
@@ -1091,19 +1120,20 @@ abstract class BlockEngine extends TwoByteOps {
           }
         }
       } else {
-        nb = findBlock();
+        nb = findBlock(nip);
         if (nb == null) {
           break;
         }
       }
       b = nb;
     }
-    ip = rip;
+    rip = pc;
+    ip = pc;
     cycles = cyc;
     retired = ret;
-    cost = lastCost;
+    cost = lastB.cost[lastI - 1] + lastExtra;
     retire = true;
-    blockLastAt = lastAt;
+    blockLastAt = lastBase + (lastI == 1 ? 0 : lastB.end[lastI - 2]);
     blockFfDone = hookRan;
     blocksRun += nblocks;
     blockInstructions += total;

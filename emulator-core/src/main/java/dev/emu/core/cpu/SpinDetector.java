@@ -45,11 +45,15 @@ final class SpinDetector {
   private int count;
   private boolean retried;
 
-  /** Per-head exponential back-off after a failed check, direct-mapped by head address. */
+  /**
+   * Per-head exponential back-off after a failed check, direct-mapped by head address. The
+   * block engine reads the head/left arrays directly (the not-recording start of
+   * afterInstruction, inline) and calls afterInstruction only when a head is not backing off.
+   */
   private static final int BACKOFF_SLOTS = 1024;
-  private final long[] backoffHead = new long[BACKOFF_SLOTS];
+  final long[] backoffHead = new long[BACKOFF_SLOTS];
   private final int[] backoffLen = new int[BACKOFF_SLOTS];
-  private final int[] backoffLeft = new int[BACKOFF_SLOTS];
+  final int[] backoffLeft = new int[BACKOFF_SLOTS];
 
   /** RAM loads of the iteration being recorded (linear addresses). */
   private final long[] recLoadEa = new long[MAX_INSNS];
@@ -94,7 +98,7 @@ final class SpinDetector {
     java.util.Arrays.fill(backoffHead, -1L);
   }
 
-  private static int slot(long h) {
+  static int slot(long h) {
     return (int) (h ^ (h >>> 5)) & (BACKOFF_SLOTS - 1);
   }
 
@@ -107,23 +111,6 @@ final class SpinDetector {
   /** A new slice (or anything that may have changed memory behind this CPU's back). */
   void reset() {
     recording = false;
-  }
-
-  /**
-   * The common start of {@link #afterInstruction} when not recording, small enough to inline in
-   * the block engine: true when the hook would return at once (detector off, or the loop head
-   * {@code h} still backing off, which this counts). False: call afterInstruction.
-   */
-  boolean backedOff(long h) {
-    if (!enabled) {
-      return true;
-    }
-    int i = slot(h);
-    if (backoffHead[i] == h && backoffLeft[i] > 0) {
-      backoffLeft[i]--;
-      return true;
-    }
-    return false;
   }
 
   /**
