@@ -29,6 +29,8 @@ final class Block {
   static final int MAX_COST = 8 * BlockDecoder.MAX_INSNS + CycleTable.BRANCH;
   /** Upper bound of the cycles the block costs (every instruction, a taken final branch). */
   final int maxCost;
+  /** Some instruction has a RIP-relative operand (its base register is BlockDecoder.RIPBASE). */
+  final boolean ripRelative;
   /** Set when the block is dropped (its bytes were written): never run it again. */
   boolean dead;
   /** Cached successor for a branch target in the same page (valid while not dead). */
@@ -46,6 +48,11 @@ final class Block {
     this.disp = disp;
     this.end = end;
     this.cost = cost;
+    boolean rr = false;
+    for (int i = 0; i < n; i++) {
+      rr |= ((f[i] >>> 5) & 31) == BlockDecoder.RIPBASE && BlockDecoder.isMemOp(op[i]);
+    }
+    this.ripRelative = rr;
     this.cum = new int[n];
     int m = 0;
     for (int i = 0; i < n; i++) {

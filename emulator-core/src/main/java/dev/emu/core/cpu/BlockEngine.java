@@ -220,6 +220,7 @@ abstract class BlockEngine extends TwoByteOps {
     final boolean ffOn = ff.enabled;
     final long[] boHead = ff.backoffHead;
     final int[] boLeft = ff.backoffLeft;
+    blocks:
     while (true) {
       final long[] ws = b.w;
       final int[] ends = b.end;
@@ -228,7 +229,11 @@ abstract class BlockEngine extends TwoByteOps {
       final long[] disps = b.disp;
       final int n = ws.length;
       final long base = pc;
-      r[RIPBASE] = base;
+      if (b.ripRelative) {
+        r[RIPBASE] = base;
+      }
+     again: // the same block again (a loop whose body is this block)
+     while (true) {
       final long cyc0 = cyc;
       final long ret0 = ret;
       // Limits can only be reached inside this block if its worst case reaches them: then it
@@ -1064,7 +1069,7 @@ abstract class BlockEngine extends TwoByteOps {
       long nip = extra != 0 ? target : base + ends[i - 1];
       pc = nip;
       if ((i != n && extra == 0) || irqPoll || checked || spinInstrs != 0 || stopRequested) {
-        break; // stopped inside the block, or the run loop has work (events, limits, spin)
+        break blocks; // stopped inside the block, or the run loop has work (events, limits, spin)
       }
       // Chain to the next block without going back to the run loop, doing what the run loop
       // would do after this block's last instruction (a branch): the spin detector's hook.
@@ -1095,13 +1100,14 @@ abstract class BlockEngine extends TwoByteOps {
         ret = retired;
         if (ff.recording || cyc >= cycStop || ret >= retStop || irqPoll
             || stopRequested) {
-          break;
+          break blocks;
         }
       }
-      Block nb;
       if (nip == base) {
-        nb = b; // a loop whose body is this block
-      } else if (((nip ^ base) >>> 12) == 0) {
+        continue again;
+      }
+      Block nb;
+      if (((nip ^ base) >>> 12) == 0) {
         int off = (int) nip & 0xfff;
         Block l = b.nextTaken;
         if (l != null && l.start == off && !l.dead) {
@@ -1111,7 +1117,7 @@ abstract class BlockEngine extends TwoByteOps {
         } else {
           nb = findBlock(nip);
           if (nb == null) {
-            break;
+            break blocks;
           }
           if (b.nextTaken == null || b.nextTaken.dead) {
             b.nextTaken = nb;
@@ -1122,10 +1128,12 @@ abstract class BlockEngine extends TwoByteOps {
       } else {
         nb = findBlock(nip);
         if (nb == null) {
-          break;
+          break blocks;
         }
       }
       b = nb;
+      continue blocks;
+     }
     }
     rip = pc;
     ip = pc;
