@@ -1068,7 +1068,8 @@ abstract class BlockEngine extends TwoByteOps {
       hookRan = false;
       long nip = extra != 0 ? target : base + ends[i - 1];
       pc = nip;
-      if ((i != n && extra == 0) || irqPoll || checked || spinInstrs != 0 || stopRequested) {
+      // (irqPoll is also set by Cpu.requestStop and by spinCheck when it finds an idle loop.)
+      if ((i != n && extra == 0) || irqPoll || checked) {
         break blocks; // stopped inside the block, or the run loop has work (events, limits, spin)
       }
       // Chain to the next block without going back to the run loop, doing what the run loop
@@ -1566,6 +1567,9 @@ abstract class BlockEngine extends TwoByteOps {
     if (target == at || target == at - 2) { // the only cases checkSpin acts on
       rip = at;
       checkSpin(target);
+      if (spinInstrs != 0) {
+        irqPoll = true; // leave the blocks: the run loop fast-forwards the idle loop
+      }
     }
     return target;
   }

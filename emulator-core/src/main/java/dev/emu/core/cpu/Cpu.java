@@ -130,6 +130,7 @@ public final class Cpu {
 
   public void requestStop() {
     c.stopRequested = true;
+    c.irqPoll = true; // also ends a run of pre-decoded blocks (BlockEngine)
   }
 
   public long cycles() {
@@ -175,6 +176,7 @@ public final class Cpu {
   /** An NMI is latched; delivered at the next boundary unless NMIs are blocked (until IRET). */
   public void signalNmi() {
     c.nmiLatched = true;
+    c.irqPoll = true; // ends a run of pre-decoded blocks at the next instruction boundary
   }
 
   /** INIT: the CPU resets to the wait-for-SIPI state at its next instruction boundary. */
@@ -182,6 +184,7 @@ public final class Cpu {
     c.initPending = true;
     c.sipiPending = false;
     c.stopRequested = true;
+    c.irqPoll = true;
   }
 
   /** SIPI: a CPU waiting for SIPI starts in real mode at CS = vector << 8, IP = 0. */
