@@ -150,6 +150,8 @@ final class BlockDecoder {
   static final int FTEST_RI64 = 116;
   static final int FTEST_RI32 = 117;
 
+  /** Operand-field bit of jcc/jmp (and fused compares): the target is the jump itself or 2 before. */
+  static final int SPIN_CANDIDATE = 1 << 27;
   /** ALU sub-operation: test (and without writing, flags as logicFlags). */
   static final int OP_TEST = 8;
 
@@ -305,12 +307,23 @@ final class BlockDecoder {
     if (n == 0) {
       return new Block(off, 0, EMPTY_INT, EMPTY_INT, EMPTY_LONG, EMPTY_LONG, EMPTY_INT, EMPTY_INT);
     }
+    for (int k = 0; k < n; k++) {
+      // Jumps that may close an idle loop (to themselves, or to a pause just before): flagged,
+      // so that the block engine calls Decoder.checkSpin only for them.
+      int start = k == 0 ? 0 : o.end[k - 1];
+      if ((o.op[k] == JCC || o.op[k] == JMP) && (o.imm[k] == start || o.imm[k] == start - 2)) {
+        o.f[k] |= SPIN_CANDIDATE;
+      }
+    }
     for (int k = 1; k < n; k++) {
       int prev = o.op[k - 1];
       if (o.op[k] == JCC && prev >= CMP_RR64 && prev <= TEST_RI32) {
         o.op[k - 1] = FUSED + (prev - CMP_RR64); // cmp or test, then a jcc: fused
+        // The fused word carries the jcc's condition (its ALU sub-operation is implied) and flag.
+        o.f[k - 1] = (o.f[k - 1] & ~(15 << 23)) | (o.f[k] & (15 << 23 | SPIN_CANDIDATE));
       } else if (o.op[k] == JCC && prev == ALU_MI && ((o.f[k - 1] >>> 23) & 15) == 7) {
         o.op[k - 1] = FCMP_MI;
+        o.f[k - 1] = (o.f[k - 1] & ~(15 << 23)) | (o.f[k] & (15 << 23 | SPIN_CANDIDATE));
       }
     }
     return new Block(off, n, Arrays.copyOf(o.op, n), Arrays.copyOf(o.f, n),

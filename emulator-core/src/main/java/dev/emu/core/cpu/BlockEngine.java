@@ -110,6 +110,7 @@ import static dev.emu.core.cpu.BlockDecoder.SHIFT_MC;
 import static dev.emu.core.cpu.BlockDecoder.SHIFT_MI;
 import static dev.emu.core.cpu.BlockDecoder.SHIFT_RC;
 import static dev.emu.core.cpu.BlockDecoder.SHIFT_RI;
+import static dev.emu.core.cpu.BlockDecoder.SPIN_CANDIDATE;
 
 import dev.emu.core.mem.PhysicalMemory;
 
@@ -615,9 +616,9 @@ abstract class BlockEngine extends TwoByteOps {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
-                if (subCond(ws[i], x, y, 8)) {
+                if (subCond(fi, x, y, 8)) {
                   extra = CycleTable.BRANCH;
-                  target = spinCheck(base, ends, i, base + imms[i]);
+                  target = (fi & SPIN_CANDIDATE) == 0 ? base + imms[i] : spinCheck(base, ends, i, base + imms[i]);
                   lim = i + 1;
                 }
                 break;
@@ -635,9 +636,9 @@ abstract class BlockEngine extends TwoByteOps {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
-                if (subCond(ws[i], x, y, 4)) {
+                if (subCond(fi, x, y, 4)) {
                   extra = CycleTable.BRANCH;
-                  target = spinCheck(base, ends, i, base + imms[i]);
+                  target = (fi & SPIN_CANDIDATE) == 0 ? base + imms[i] : spinCheck(base, ends, i, base + imms[i]);
                   lim = i + 1;
                 }
                 break;
@@ -655,9 +656,9 @@ abstract class BlockEngine extends TwoByteOps {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
-                if (subCond(ws[i], x, y, 8)) {
+                if (subCond(fi, x, y, 8)) {
                   extra = CycleTable.BRANCH;
-                  target = spinCheck(base, ends, i, base + imms[i]);
+                  target = (fi & SPIN_CANDIDATE) == 0 ? base + imms[i] : spinCheck(base, ends, i, base + imms[i]);
                   lim = i + 1;
                 }
                 break;
@@ -675,9 +676,9 @@ abstract class BlockEngine extends TwoByteOps {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
-                if (subCond(ws[i], x, y, 4)) {
+                if (subCond(fi, x, y, 4)) {
                   extra = CycleTable.BRANCH;
-                  target = spinCheck(base, ends, i, base + imms[i]);
+                  target = (fi & SPIN_CANDIDATE) == 0 ? base + imms[i] : spinCheck(base, ends, i, base + imms[i]);
                   lim = i + 1;
                 }
                 break;
@@ -695,9 +696,9 @@ abstract class BlockEngine extends TwoByteOps {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
-                if (logicCond(ws[i], x & y)) {
+                if (logicCond(fi, x & y)) {
                   extra = CycleTable.BRANCH;
-                  target = spinCheck(base, ends, i, base + imms[i]);
+                  target = (fi & SPIN_CANDIDATE) == 0 ? base + imms[i] : spinCheck(base, ends, i, base + imms[i]);
                   lim = i + 1;
                 }
                 break;
@@ -715,9 +716,9 @@ abstract class BlockEngine extends TwoByteOps {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
-                if (logicCond(ws[i], x & y)) {
+                if (logicCond(fi, x & y)) {
                   extra = CycleTable.BRANCH;
-                  target = spinCheck(base, ends, i, base + imms[i]);
+                  target = (fi & SPIN_CANDIDATE) == 0 ? base + imms[i] : spinCheck(base, ends, i, base + imms[i]);
                   lim = i + 1;
                 }
                 break;
@@ -735,9 +736,9 @@ abstract class BlockEngine extends TwoByteOps {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
-                if (logicCond(ws[i], x & y)) {
+                if (logicCond(fi, x & y)) {
                   extra = CycleTable.BRANCH;
-                  target = spinCheck(base, ends, i, base + imms[i]);
+                  target = (fi & SPIN_CANDIDATE) == 0 ? base + imms[i] : spinCheck(base, ends, i, base + imms[i]);
                   lim = i + 1;
                 }
                 break;
@@ -755,9 +756,9 @@ abstract class BlockEngine extends TwoByteOps {
                   break; // one instruction at x time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
-                if (logicCond(ws[i], x & y)) {
+                if (logicCond(fi, x & y)) {
                   extra = CycleTable.BRANCH;
-                  target = spinCheck(base, ends, i, base + imms[i]);
+                  target = (fi & SPIN_CANDIDATE) == 0 ? base + imms[i] : spinCheck(base, ends, i, base + imms[i]);
                   lim = i + 1;
                 }
                 break;
@@ -895,9 +896,9 @@ abstract class BlockEngine extends TwoByteOps {
                   break; // one instruction at a time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
-                if (subCond(ws[i], x, y, sz)) {
+                if (subCond(fi, x, y, sz)) {
                   extra = CycleTable.BRANCH;
-                  target = spinCheck(base, ends, i, base + imms[i]);
+                  target = (fi & SPIN_CANDIDATE) == 0 ? base + imms[i] : spinCheck(base, ends, i, base + imms[i]);
                   lim = i + 1;
                 }
                 break;
@@ -940,13 +941,13 @@ abstract class BlockEngine extends TwoByteOps {
               case JCC:
                 if (cc(sub(fi))) {
                   extra = CycleTable.BRANCH;
-                  target = spinCheck(base, ends, i, base + imms[i]);
+                  target = (fi & SPIN_CANDIDATE) == 0 ? base + imms[i] : spinCheck(base, ends, i, base + imms[i]);
                   lim = i + 1; // taken: leave the block (a side exit unless it is the last)
                 }
                 break;
               case JMP:
                 extra = CycleTable.BRANCH;
-                target = spinCheck(base, ends, i, base + imms[i]);
+                target = (fi & SPIN_CANDIDATE) == 0 ? base + imms[i] : spinCheck(base, ends, i, base + imms[i]);
                 break;
               case CALL: {
                   long sp = r[4] - 8;
@@ -1312,9 +1313,9 @@ abstract class BlockEngine extends TwoByteOps {
     }
   }
 
-  /** The jcc (instruction word w) after a compare of a and b (operand size sz). */
-  private boolean subCond(long w, long a, long b, int sz) {
-    int cc = sub((int) w);
+  /** The jcc (condition in the fused word fi) after a compare of a and b (operand size sz). */
+  private boolean subCond(int fi, long a, long b, int sz) {
+    int cc = sub(fi);
     switch (cc) {
       case 2:
         return Long.compareUnsigned(a, b) < 0;
@@ -1341,9 +1342,9 @@ abstract class BlockEngine extends TwoByteOps {
     }
   }
 
-  /** The jcc (instruction word w) after a test whose masked result is res. */
-  private boolean logicCond(long w, long res) {
-    int cc = sub((int) w);
+  /** The jcc (condition in the fused word fi) after a test whose masked result is res. */
+  private boolean logicCond(int fi, long res) {
+    int cc = sub(fi);
     if (cc == 4) {
       return res == 0;
     } else if (cc == 5) {
