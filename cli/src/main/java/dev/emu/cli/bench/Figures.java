@@ -58,7 +58,7 @@ final class Figures implements Runnable {
 
   @Command(name = "mips", mixinStandardHelpOptions = true,
       description = "Guest MIPS of the interpreter (dev.emu.core.bench.CpuBench) on the gcc-built workload "
-          + "emulator-core/src/test/guest/bench.c: a warm-up run, then RUNS timed runs on a fresh Cpu each.")
+          + "emulator-core/src/test/guest/bench.c: two warm-up runs, then RUNS timed runs on a fresh Cpu each.")
   int mips(
       @Option(names = "--iterations", defaultValue = "300", description = "workload iterations per run (~480k instructions each; default ${DEFAULT-VALUE})") long iterations,
       @Option(names = "--runs", defaultValue = "5", description = "timed runs (default ${DEFAULT-VALUE})") int runs,

@@ -129,6 +129,26 @@ import dev.emu.core.mem.PhysicalMemory;
  * which delivers the exception exactly as it always has.
  */
 abstract class BlockEngine extends TwoByteOps {
+  /**
+   * Instructions the generic path runs in this JVM before any CPU uses blocks
+   * ({@code -Demu.blocks.after}, default {@value #DEFAULT_WARMUP}). A short run (boot, a lockup
+   * demo: most guest time is fast-forwarded) then never makes runBlocks hot, and so never pays
+   * its JIT compilation (a few hundred ms of C2 time and tens of MB of compiler memory on the
+   * 2-core box); a CPU-bound run crosses the threshold within a fraction of a second. Invisible
+   * to the guest, like the engine itself. {@link Cpu#setBlockEngine} skips the warm-up.
+   */
+  static final long DEFAULT_WARMUP = 30_000_000L;
+  static long blockWarmupLeft = Long.getLong("emu.blocks.after", DEFAULT_WARMUP);
+  static {
+    if (System.getProperty("emu.blocks.debug") != null) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() ->
+          System.err.println("block warm-up left " + blockWarmupLeft)));
+    }
+  }
+  /** Blocks from the first instruction (Cpu.setBlockEngine(true)), whatever the warm-up. */
+  boolean blocksForced;
+  /** This slice uses blocks (useBlocks and the warm-up is over, or forced). */
+  boolean blocksNow;
   /** The next instruction must go through the generic path (it faulted in a block). */
   boolean blockSkip;
   /** Address of the last instruction a block executed. */

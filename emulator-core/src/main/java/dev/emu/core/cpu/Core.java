@@ -40,6 +40,19 @@ final class Core extends BlockEngine {
   // Run loop
 
   void run(long cycleLimit) {
+    if (!useBlocks || blocksForced || blockWarmupLeft <= 0) {
+      blocksNow = useBlocks;
+      runSlice(cycleLimit);
+      return;
+    }
+    // Warm-up (BlockEngine.blockWarmupLeft): the generic path only, counting what it runs.
+    blocksNow = false;
+    long r0 = retired - skippedInstructions - ff.skippedInstructions; // interpreted only
+    runSlice(cycleLimit);
+    blockWarmupLeft -= retired - skippedInstructions - ff.skippedInstructions - r0;
+  }
+
+  private void runSlice(long cycleLimit) {
     runLimit = cycleLimit;
     stopRequested = false;
     irqPoll = true;
@@ -88,7 +101,7 @@ final class Core extends BlockEngine {
       // compiled into a big one, and this is the hottest path.
       long at = rip; // [fast-forward]
       Block blk = null;
-      if (useBlocks && mode64 && !blockSkip && !ff.recording) {
+      if (blocksNow && mode64 && !blockSkip && !ff.recording) {
         blk = findBlock();
       }
       if (blk != null) {

@@ -348,6 +348,7 @@ public final class Cpu {
    */
   public void setBlockEngine(boolean enabled) {
     c.useBlocks = enabled;
+    c.blocksForced = enabled; // from the first instruction, without the JVM-wide warm-up
   }
 
   /** Block-engine statistics: blocks run, instructions they ran, instructions retired. */
