@@ -192,33 +192,41 @@ abstract class Alu extends Mmu {
     return f;
   }
 
+  /** Conditions decided by a compare's operands alone (b, ae, e, ne, be, a, l, ge, le, g). */
+  static boolean isCompareCond(int cc) {
+    return (cc >= 2 && cc <= 7) || cc >= 0xc;
+  }
+
+  /** Condition cc (isCompareCond) after a compare (sub) of a and b, operands of sz bytes. */
+  static boolean compareCond(int cc, long a, long b, int sz) {
+    switch (cc) {
+      case 2:
+        return Long.compareUnsigned(a, b) < 0;
+      case 3:
+        return Long.compareUnsigned(a, b) >= 0;
+      case 4:
+        return a == b;
+      case 5:
+        return a != b;
+      case 6:
+        return Long.compareUnsigned(a, b) <= 0;
+      case 7:
+        return Long.compareUnsigned(a, b) > 0;
+      case 0xc:
+        return sx(a, sz) < sx(b, sz);
+      case 0xd:
+        return sx(a, sz) >= sx(b, sz);
+      case 0xe:
+        return sx(a, sz) <= sx(b, sz);
+      default:
+        return sx(a, sz) > sx(b, sz);
+    }
+  }
+
   final boolean cond(int cc) {
     if (fOp == F_SUB) {
-      long a = fA;
-      long b = fB;
-      switch (cc) {
-        case 2:
-          return Long.compareUnsigned(a, b) < 0;
-        case 3:
-          return Long.compareUnsigned(a, b) >= 0;
-        case 4:
-          return a == b;
-        case 5:
-          return a != b;
-        case 6:
-          return Long.compareUnsigned(a, b) <= 0;
-        case 7:
-          return Long.compareUnsigned(a, b) > 0;
-        case 0xc:
-          return sx(a, fSz) < sx(b, fSz);
-        case 0xd:
-          return sx(a, fSz) >= sx(b, fSz);
-        case 0xe:
-          return sx(a, fSz) <= sx(b, fSz);
-        case 0xf:
-          return sx(a, fSz) > sx(b, fSz);
-        default:
-          break;
+      if (isCompareCond(cc)) {
+        return compareCond(cc, fA, fB, fSz);
       }
     } else if (fOp == F_LOGIC) {
       switch (cc) {

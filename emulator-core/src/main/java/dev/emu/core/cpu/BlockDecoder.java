@@ -392,7 +392,7 @@ final class BlockDecoder {
     if ((b & 0xf0) == 0x40) {
       d.rex = b;
       b = d.u8();
-      if ((b & 0xf0) == 0x40 || isLegacyPrefix(b)) {
+      if ((b & 0xf0) == 0x40 || Core.isLegacyPrefix(b)) {
         return 0; // leave the odd prefix orders to the generic decoder
       }
     }
@@ -813,16 +813,6 @@ final class BlockDecoder {
         return (f >>> 28) == 1 && (f & (1 << 27)) == 0 ? MOVZX8_M : op;
       default:
         return op;
-    }
-  }
-
-  private static boolean isLegacyPrefix(int b) {
-    switch (b) {
-      case 0x66: case 0x67: case 0xf2: case 0xf3: case 0xf0:
-      case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-        return true;
-      default:
-        return false;
     }
   }
 }

@@ -1336,30 +1336,7 @@ abstract class BlockEngine extends TwoByteOps {
   /** The jcc (condition in the fused word fi) after a compare of a and b (operand size sz). */
   private boolean subCond(int fi, long a, long b, int sz) {
     int cc = sub(fi);
-    switch (cc) {
-      case 2:
-        return Long.compareUnsigned(a, b) < 0;
-      case 3:
-        return Long.compareUnsigned(a, b) >= 0;
-      case 4:
-        return a == b;
-      case 5:
-        return a != b;
-      case 6:
-        return Long.compareUnsigned(a, b) <= 0;
-      case 7:
-        return Long.compareUnsigned(a, b) > 0;
-      case 0xc:
-        return sx(a, sz) < sx(b, sz);
-      case 0xd:
-        return sx(a, sz) >= sx(b, sz);
-      case 0xe:
-        return sx(a, sz) <= sx(b, sz);
-      case 0xf:
-        return sx(a, sz) > sx(b, sz);
-      default:
-        return cond(cc);
-    }
+    return isCompareCond(cc) ? compareCond(cc, a, b, sz) : cond(cc);
   }
 
   /** The jcc (condition in the fused word fi) after a test whose masked result is res. */
@@ -1476,31 +1453,8 @@ abstract class BlockEngine extends TwoByteOps {
   private boolean cc(int cc) {
     int f = fOp;
     if (f == F_SUB) {
-      long a = fA;
-      long b = fB;
-      switch (cc) {
-        case 2:
-          return Long.compareUnsigned(a, b) < 0;
-        case 3:
-          return Long.compareUnsigned(a, b) >= 0;
-        case 4:
-          return a == b;
-        case 5:
-          return a != b;
-        case 6:
-          return Long.compareUnsigned(a, b) <= 0;
-        case 7:
-          return Long.compareUnsigned(a, b) > 0;
-        case 0xc:
-          return sx(a, fSz) < sx(b, fSz);
-        case 0xd:
-          return sx(a, fSz) >= sx(b, fSz);
-        case 0xe:
-          return sx(a, fSz) <= sx(b, fSz);
-        case 0xf:
-          return sx(a, fSz) > sx(b, fSz);
-        default:
-          break;
+      if (isCompareCond(cc)) {
+        return compareCond(cc, fA, fB, fSz);
       }
     } else if (f == F_LOGIC) {
       if (cc == 4) {

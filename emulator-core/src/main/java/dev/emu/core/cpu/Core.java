@@ -467,7 +467,7 @@ final class Core extends BlockEngine {
     return v;
   }
 
-  private static boolean isLegacyPrefix(int b) {
+  static boolean isLegacyPrefix(int b) {
     switch (b) {
       case 0x66: case 0x67: case 0xf2: case 0xf3: case 0xf0:
       case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
