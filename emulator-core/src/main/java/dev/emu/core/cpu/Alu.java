@@ -286,20 +286,9 @@ abstract class Alu extends Mmu {
         r = a | b;
         fOp = F_LOGIC;
         break;
-      case 2: {
-        int c = cf();
-        r = (a + b + c) & m;
-        fCin = c;
-        fOp = F_ADC;
-        break;
-      }
-      case 3: {
-        int c = cf();
-        r = (a - b - c) & m;
-        fCin = c;
-        fOp = F_SBB;
-        break;
-      }
+      case 2:
+      case 3:
+        return withCarry(op == 2, sz, a, b);
       case 4:
         r = a & b;
         fOp = F_LOGIC;
@@ -313,6 +302,20 @@ abstract class Alu extends Mmu {
         fOp = F_SUB;
         break;
     }
+    fA = a;
+    fB = b;
+    fRes = r;
+    fSz = sz;
+    return r;
+  }
+
+  /** adc (add) or sbb of masked operands (kept out of alu() so that alu() inlines where hot). */
+  private long withCarry(boolean add, int sz, long a, long b) {
+    long m = mask(sz);
+    int c = cf();
+    long r = add ? (a + b + c) & m : (a - b - c) & m;
+    fCin = c;
+    fOp = add ? F_ADC : F_SBB;
     fA = a;
     fB = b;
     fRes = r;

@@ -633,7 +633,7 @@ abstract class BlockEngine extends TwoByteOps {
                 fRes = x - y;
                 fSz = 8;
                 if (checked) {
-                  break; // one instruction at x time: the jcc runs in its own step
+                  break; // one instruction at a time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
                 if (subCond(fi, x, y, 8)) {
@@ -653,7 +653,7 @@ abstract class BlockEngine extends TwoByteOps {
                 fRes = (x - y) & 0xffff_ffffL;
                 fSz = 4;
                 if (checked) {
-                  break; // one instruction at x time: the jcc runs in its own step
+                  break; // one instruction at a time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
                 if (subCond(fi, x, y, 4)) {
@@ -673,7 +673,7 @@ abstract class BlockEngine extends TwoByteOps {
                 fRes = x - y;
                 fSz = 8;
                 if (checked) {
-                  break; // one instruction at x time: the jcc runs in its own step
+                  break; // one instruction at a time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
                 if (subCond(fi, x, y, 8)) {
@@ -693,7 +693,7 @@ abstract class BlockEngine extends TwoByteOps {
                 fRes = (x - y) & 0xffff_ffffL;
                 fSz = 4;
                 if (checked) {
-                  break; // one instruction at x time: the jcc runs in its own step
+                  break; // one instruction at a time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
                 if (subCond(fi, x, y, 4)) {
@@ -713,7 +713,7 @@ abstract class BlockEngine extends TwoByteOps {
                 fB = 0;
                 fSz = 8;
                 if (checked) {
-                  break; // one instruction at x time: the jcc runs in its own step
+                  break; // one instruction at a time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
                 if (logicCond(fi, x & y)) {
@@ -733,7 +733,7 @@ abstract class BlockEngine extends TwoByteOps {
                 fB = 0;
                 fSz = 4;
                 if (checked) {
-                  break; // one instruction at x time: the jcc runs in its own step
+                  break; // one instruction at a time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
                 if (logicCond(fi, x & y)) {
@@ -753,7 +753,7 @@ abstract class BlockEngine extends TwoByteOps {
                 fB = 0;
                 fSz = 8;
                 if (checked) {
-                  break; // one instruction at x time: the jcc runs in its own step
+                  break; // one instruction at a time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
                 if (logicCond(fi, x & y)) {
@@ -773,7 +773,7 @@ abstract class BlockEngine extends TwoByteOps {
                 fB = 0;
                 fSz = 4;
                 if (checked) {
-                  break; // one instruction at x time: the jcc runs in its own step
+                  break; // one instruction at a time: the jcc runs in its own step
                 }
                 i++; // the jcc that follows
                 if (logicCond(fi, x & y)) {
@@ -1405,48 +1405,13 @@ abstract class BlockEngine extends TwoByteOps {
     }
   }
 
-  /**
-   * alu() for the block engine, small enough for C2 to inline: the same lazy-flag record for
-   * add/or/and/sub/xor/cmp, logicFlags for test, alu() itself for adc/sbb.
-   */
+  /** alu() with the block engine's test operation (OP_TEST: and, flags as logicFlags). */
   private long aluOp(int op, int sz, long a, long b) {
-    long m = mask(sz);
-    a &= m;
-    b &= m;
-    long r;
-    switch (op) {
-      case 0:
-        r = (a + b) & m;
-        fOp = F_ADD;
-        break;
-      case 1:
-        r = a | b;
-        fOp = F_LOGIC;
-        break;
-      case 4:
-        r = a & b;
-        fOp = F_LOGIC;
-        break;
-      case 5:
-      case 7:
-        r = (a - b) & m;
-        fOp = F_SUB;
-        break;
-      case 6:
-        r = a ^ b;
-        fOp = F_LOGIC;
-        break;
-      case OP_TEST:
-        logicFlags(sz, a & b);
-        return 0;
-      default:
-        return alu(op, sz, a, b);
+    if (op == OP_TEST) {
+      logicFlags(sz, a & b);
+      return 0;
     }
-    fA = a;
-    fB = b;
-    fRes = r;
-    fSz = sz;
-    return r;
+    return alu(op, sz, a, b);
   }
 
   /** cond() for the block engine: the compare and logic cases inline, the rest through cond(). */
