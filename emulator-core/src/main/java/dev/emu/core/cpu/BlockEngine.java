@@ -241,6 +241,11 @@ abstract class BlockEngine extends TwoByteOps {
     final boolean ffOn = ff.enabled;
     final long[] boHead = ff.backoffHead;
     final int[] boLeft = ff.backoffLeft;
+    // The back-off count of the head last seen, held here (boLocal) while it keeps arriving;
+    // written back before anything else reads the table (the full hook) and when runBlocks returns.
+    long boRip = -1;
+    int boSi = 0;
+    int boLocal = 0;
     blocks:
     while (true) {
       final long[] ws = b.w;
@@ -1078,6 +1083,9 @@ abstract class BlockEngine extends TwoByteOps {
         }
         blocksRun += nblocks + 1;
         blockInstructions += total;
+        if (boRip >= 0) {
+          boLeft[boSi] = boLocal;
+        }
         return total;
       }
       total += i;
@@ -1098,16 +1106,32 @@ abstract class BlockEngine extends TwoByteOps {
       // A backward branch of at most MAX_SPAN bytes (the run loop's unsigned test).
       long back = extra == 0 ? -1 : base + (i == 1 ? 0 : ends[i - 2]) - nip;
       if (back >= 0 && back <= SpinDetector.MAX_SPAN) {
-        // SpinDetector.backedOff, inline: the hook returns at once for a head backing off.
-        int si = SpinDetector.slot(nip);
+        // The not-recording start of SpinDetector.afterInstruction, inline: the hook returns at
+        // once for a head backing off (and counts the arrival).
         if (!ffOn) {
           hookRan = true;
-        } else if (boHead[si] == nip && boLeft[si] > 0) {
-          boLeft[si]--;
+        } else if (nip == boRip && boLocal > 0) {
+          boLocal--;
           hookRan = true;
+        } else {
+          if (boRip >= 0) {
+            boLeft[boSi] = boLocal;
+            boRip = -1;
+          }
+          int si = SpinDetector.slot(nip);
+          if (boHead[si] == nip && boLeft[si] > 0) {
+            boRip = nip;
+            boSi = si;
+            boLocal = boLeft[si] - 1;
+            hookRan = true;
+          }
         }
       }
       if (!hookRan && back >= 0 && back <= SpinDetector.MAX_SPAN) {
+        if (boRip >= 0) {
+          boLeft[boSi] = boLocal;
+          boRip = -1;
+        }
         lastAt = nip + back;
         cycles = cyc;
         retired = ret;
@@ -1167,6 +1191,9 @@ abstract class BlockEngine extends TwoByteOps {
     blockFfDone = hookRan;
     blocksRun += nblocks;
     blockInstructions += total;
+    if (boRip >= 0) {
+      boLeft[boSi] = boLocal;
+    }
     return total;
   }
 
