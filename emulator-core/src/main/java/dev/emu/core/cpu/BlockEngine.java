@@ -155,9 +155,6 @@ abstract class BlockEngine extends TwoByteOps {
   long blockLastAt;
   /** The spin detector's hook already ran for the instruction at blockLastAt. */
   boolean blockFfDone;
-  /** Statistics (diagnostics, tests). */
-  long blocksRun;
-  long blockInstructions;
 
   BlockEngine(int index, PhysicalMemory memory, CpuHost host, CpuModel model) {
     super(index, memory, host, model);
@@ -230,7 +227,6 @@ abstract class BlockEngine extends TwoByteOps {
     final long retSafe = retStop - BlockDecoder.MAX_INSNS;
     long pc = rip; // RIP of the block about to run (the field is written when it is needed)
     int total = 0;
-    int nblocks = 0;
     long lastAt;
     Block lastB = null; // the last block that ran instructions: lastI of them from lastBase
     int lastI = 0;
@@ -1081,15 +1077,12 @@ abstract class BlockEngine extends TwoByteOps {
           cost = lastB.cost[lastI - 1] + lastExtra;
           blockFfDone = hookRan;
         }
-        blocksRun += nblocks + 1;
-        blockInstructions += total;
         if (boRip >= 0) {
           boLeft[boSi] = boLocal;
         }
         return total;
       }
       total += i;
-      nblocks++;
       lastB = b;
       lastI = i;
       lastBase = base;
@@ -1189,8 +1182,6 @@ abstract class BlockEngine extends TwoByteOps {
     retire = true;
     blockLastAt = lastBase + (lastI == 1 ? 0 : lastB.end[lastI - 2]);
     blockFfDone = hookRan;
-    blocksRun += nblocks;
-    blockInstructions += total;
     if (boRip >= 0) {
       boLeft[boSi] = boLocal;
     }
@@ -1528,15 +1519,15 @@ abstract class BlockEngine extends TwoByteOps {
     }
   }
 
-  /** A taken jmp/jcc: the generic path's idle-loop check (Decoder.checkSpin), then the target. */
+  /**
+   * A taken jmp/jcc flagged SPIN_CANDIDATE (its target is itself or 2 bytes before, the only
+   * cases Decoder.checkSpin acts on): the generic path's idle-loop check, then the target.
+   */
   private long spinCheck(long base, int[] ends, int i, long target) {
-    long at = base + (i == 0 ? 0 : ends[i - 1]);
-    if (target == at || target == at - 2) { // the only cases checkSpin acts on
-      rip = at;
-      checkSpin(target);
-      if (spinInstrs != 0) {
-        irqPoll = true; // leave the blocks: the run loop fast-forwards the idle loop
-      }
+    rip = base + (i == 0 ? 0 : ends[i - 1]); // only for jumps flagged SPIN_CANDIDATE at decode
+    checkSpin(target);
+    if (spinInstrs != 0) {
+      irqPoll = true; // leave the blocks: the run loop fast-forwards the idle loop
     }
     return target;
   }

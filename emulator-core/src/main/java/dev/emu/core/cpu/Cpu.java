@@ -351,13 +351,6 @@ public final class Cpu {
     c.blocksForced = enabled; // from the first instruction, without the JVM-wide warm-up
   }
 
-  /** Block-engine statistics: blocks run, instructions they ran, instructions retired. */
-  public String blockStats() {
-    return String.format("blocks %d, block instructions %d (%.1f per block), retired %d",
-        c.blocksRun, c.blockInstructions,
-        c.blocksRun == 0 ? 0.0 : (double) c.blockInstructions / c.blocksRun, c.retired);
-  }
-
   public boolean blockEngine() {
     return c.useBlocks;
   }

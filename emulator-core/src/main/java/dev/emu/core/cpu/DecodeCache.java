@@ -42,7 +42,6 @@ final class DecodeCache {
   /** Statistics (diagnostics, tests). */
   long invalidations;
   long flushes;
-  long blockDrops;
 
   private DecodeCache(PhysicalMemory memory) {
     this.memory = memory;
@@ -132,7 +131,6 @@ final class DecodeCache {
       }
       Arrays.fill(blockBits[s], 0);
       hasBlocks[s] = false;
-      blockDrops++;
     }
   }
 

@@ -86,9 +86,14 @@ abstract class Mmu extends CpuState {
   /** RAM bytes [pa, pa + size) were stored to: drop decoded code that may include them. */
   final void noteCodeWrite(long pa, int size) {
     if (codeMarks[(int) (pa >>> 12)] != 0 || codeMarks[(int) ((pa + size - 1) >>> 12)] != 0) {
-      if (dcache.written(pa, size)) {
-        irqPoll = true; // a pre-decoded block was dropped: leave the block being run
-      }
+      codeWritten(pa, size);
+    }
+  }
+
+  /** A store hit a page with decoded code: drop what it covers; a dropped block ends the run. */
+  private void codeWritten(long pa, int size) {
+    if (dcache.written(pa, size)) {
+      irqPoll = true; // a pre-decoded block was dropped: leave the block being run
     }
   }
 
@@ -492,9 +497,7 @@ abstract class Mmu extends CpuState {
       int p = tlbPa[i] + ((int) lin & 0xfff);
       ram[p] = (byte) v;
       if (codeMarks[p >>> 12] != 0) {
-        if (dcache.written(p, 1)) {
-          irqPoll = true; // a pre-decoded block was dropped: leave the block being run
-        }
+        codeWritten(p, 1);
       }
       return;
     }
@@ -509,9 +512,7 @@ abstract class Mmu extends CpuState {
       int p = tlbPa[i] + off;
       SHORT.set(ram, p, (short) v);
       if (codeMarks[p >>> 12] != 0) {
-        if (dcache.written(p, 2)) {
-          irqPoll = true; // a pre-decoded block was dropped: leave the block being run
-        }
+        codeWritten(p, 2);
       }
       return;
     }
@@ -526,9 +527,7 @@ abstract class Mmu extends CpuState {
       int p = tlbPa[i] + off;
       INT.set(ram, p, v);
       if (codeMarks[p >>> 12] != 0) {
-        if (dcache.written(p, 4)) {
-          irqPoll = true; // a pre-decoded block was dropped: leave the block being run
-        }
+        codeWritten(p, 4);
       }
       return;
     }
@@ -543,9 +542,7 @@ abstract class Mmu extends CpuState {
       int p = tlbPa[i] + off;
       LONG.set(ram, p, v);
       if (codeMarks[p >>> 12] != 0) {
-        if (dcache.written(p, 8)) {
-          irqPoll = true; // a pre-decoded block was dropped: leave the block being run
-        }
+        codeWritten(p, 8);
       }
       return;
     }
