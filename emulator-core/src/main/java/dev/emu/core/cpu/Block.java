@@ -36,6 +36,10 @@ final class Block {
   /** Cached successor for a branch target in the same page (valid while not dead). */
   Block nextTaken;
   Block nextFall;
+  /** Unchecked runs so far (BlockEngine.jitAfter of them compile the block). */
+  int hits;
+  /** The compiled form, or null. */
+  BlockCode code;
 
   Block(int start, int n, int[] op, int[] f, long[] imm, long[] disp, int[] end, int[] cost) {
     this.start = start;

@@ -145,6 +145,17 @@ abstract class BlockEngine extends TwoByteOps {
           System.err.println("block warm-up left " + blockWarmupLeft)));
     }
   }
+  /**
+   * Runs of a block (unchecked: no limit near) after which {@link BlockCompiler} compiles it to
+   * a JVM class ({@code -Demu.jit.after}, default {@value #DEFAULT_JIT_AFTER}; 0 or less: never).
+   */
+  static final int DEFAULT_JIT_AFTER = 2000;
+  static int jitAfter = Integer.getInteger("emu.jit.after", DEFAULT_JIT_AFTER);
+  /** Compiled blocks a JVM makes at most (each is a small class). */
+  static final int JIT_MAX = 16384;
+  /** Out of BlockCode.run: the taken branch's target; the index of a faulting instruction. */
+  long jitTarget;
+  int jitAt;
   /** Blocks from the first instruction (Cpu.setBlockEngine(true)), whatever the warm-up. */
   boolean blocksForced;
   /** This slice uses blocks (useBlocks and the warm-up is over, or forced). */
@@ -264,7 +275,19 @@ abstract class BlockEngine extends TwoByteOps {
       int i = 0;
       int extra = 0; // CycleTable.BRANCH when the final branch is taken
       long target = 0; // where the final branch goes
+      BlockCode code = null;
       try {
+        if (!checked && ((code = b.code) != null || (++b.hits == jitAfter && (code = compile(b)) != null))) {
+          // The compiled form of the unchecked loop below (BlockCompiler).
+          int res = code.run(this, r, base);
+          i = res & 0xff;
+          if (res >= BlockCode.TAKEN) {
+            extra = CycleTable.BRANCH;
+            target = jitTarget;
+          }
+          cyc = cyc0 + cum[i - 1] + extra;
+          ret = ret0 + i;
+        } else
         while (true) {
           int lim = checked ? i + 1 : n;
           while (true) {
@@ -1061,6 +1084,9 @@ abstract class BlockEngine extends TwoByteOps {
       } catch (GuestFault g) {
         // Instruction i faulted, or was about to call a device (blockAbort), with no
         // architectural effect: the generic path runs it again.
+        if (code != null) {
+          i = jitAt;
+        }
         long at = base + (i == 0 ? 0 : ends[i - 1]);
         rip = at;
         ip = at;
@@ -1188,8 +1214,18 @@ abstract class BlockEngine extends TwoByteOps {
     return total;
   }
 
+  /** Compiles b (BlockCompiler) unless the JVM-wide cap is reached. */
+  private static BlockCode compile(Block b) {
+    if (BlockCompiler.compiled >= JIT_MAX) {
+      return null;
+    }
+    BlockCode code = BlockCompiler.compile(b);
+    b.code = code;
+    return code;
+  }
+
   /** The less frequent handlers, kept out of runBlocks so that C2 inlines the hot ones there. */
-  private void execOther(int op, int fi, long imm, long disp) {
+  void execOther(int op, int fi, long imm, long disp) {
     final long[] r = regs;
     switch (op) {
       case MOV_RR:
@@ -1385,7 +1421,7 @@ abstract class BlockEngine extends TwoByteOps {
   }
 
   /** Register operand of size sz (codes 20-23: AH, CH, DH, BH), zero-extended. */
-  private long get(int sz, int code) {
+  long get(int sz, int code) {
     long[] r = regs;
     switch (sz) {
       case 8:
@@ -1424,7 +1460,7 @@ abstract class BlockEngine extends TwoByteOps {
   }
 
   /** alu() with the block engine's test operation (OP_TEST: and, flags as logicFlags). */
-  private long aluOp(int op, int sz, long a, long b) {
+  long aluOp(int op, int sz, long a, long b) {
     if (op == OP_TEST) {
       logicFlags(sz, a & b);
       return 0;
@@ -1450,7 +1486,7 @@ abstract class BlockEngine extends TwoByteOps {
   }
 
   /** [m] = [m] op v (cmp and test only read). */
-  private void aluMem(int fi, long lin, long v) {
+  void aluMem(int fi, long lin, long v) {
     int sz = size(fi);
     int aop = sub(fi);
     if (aop < 7) {

@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -42,6 +44,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       ({@link InstructionSequences}).</li>
  * </ul>
  *
+ * <p>The engine side compiles every block on its first unchecked run ({@link BlockCompiler},
+ * {@code jitAfter} 1), except where a test says otherwise: the guest programs run both with the
+ * compiler and with the engine's own loop, the random sequences alternate.
+ *
  * <p>Before the engine exists both sides take the same path and this passes trivially; it is the
  * gate for the engine.
  */
@@ -56,6 +62,23 @@ class BlockEngineLockstepTest {
   private static final long NMI_HANDLER = 0xf0_0000;
   private static final long NMI_COUNT = 0xf0_0100;
 
+  private static int savedJitAfter;
+  private static int compiledBefore;
+
+  @BeforeAll
+  static void compileEveryBlock() {
+    savedJitAfter = BlockEngine.jitAfter;
+    BlockEngine.jitAfter = 1;
+    compiledBefore = BlockCompiler.compiled;
+  }
+
+  @AfterAll
+  static void restoreAndCheckTheCompiler() {
+    BlockEngine.jitAfter = savedJitAfter;
+    assertThat(BlockCompiler.failures).as("blocks the compiler failed to turn into classes").isZero();
+    assertThat(BlockCompiler.compiled - compiledBefore).as("blocks compiled").isGreaterThan(100);
+  }
+
   // ---- 1. Guest programs -----------------------------------------------------------------------
 
   private static Lockstep guestProgram(byte[] image, Consumer<Lockstep.Side> extra) {
@@ -68,13 +91,19 @@ class BlockEngineLockstepTest {
     });
   }
 
+  static Stream<Arguments> programsAndCompiler() {
+    return Stream.of("sort", "crc32", "sieve", "fmt", "recurse", "switch", "int128", "bits")
+        .flatMap(name -> Stream.of(Arguments.of(name, true), Arguments.of(name, false)));
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"sort", "crc32", "sieve", "fmt", "recurse", "switch", "int128", "bits"})
-  void guestProgram_onAndOff_identicalAfterEverySlice(String name) throws Exception {
+  @MethodSource("programsAndCompiler")
+  void guestProgram_onAndOff_identicalAfterEverySlice(String name, boolean compiled) throws Exception {
     assumeTrue(GuestBuild.toolsPresent(), "gcc not installed");
     GuestBuild.Program p = GuestBuild.build(name);
+    BlockEngine.jitAfter = compiled ? 1 : 0;
     Lockstep ls = guestProgram(p.imageBytes(), s -> {});
-    ls.label = "guest program " + name;
+    ls.label = "guest program " + name + (compiled ? " (compiled blocks)" : " (engine loop)");
     Random rnd = new Random(SEED ^ name.hashCode());
     ls.runSlices(Lockstep.smallBudgets(rnd, 300), FINE_CYCLES);
     ls.checkRam();
@@ -83,6 +112,7 @@ class BlockEngineLockstepTest {
     assertThat(ls.on.cpu.isHalted()).as("reached the final HLT").isTrue();
     assertThat(LongModeRig.faultVector(ls.on.cpu)).as("exception vector taken").isEqualTo(-1);
     assertThat(ls.on.host.result()).as("checksum on port 0x504").isEqualTo(p.hostChecksum(ARG));
+    BlockEngine.jitAfter = 1;
   }
 
   // ---- 2. Counter limits -----------------------------------------------------------------------
@@ -486,6 +516,7 @@ class BlockEngineLockstepTest {
     long instructions = 0;
     for (int i = 0; i < SEQUENCES; i++) {
       InstructionSequences.Sequence seq = gen.next(i);
+      BlockEngine.jitAfter = i % 2 == 0 ? 1 : 0; // compiled blocks, or the engine's loop
       ls.both(s -> InstructionSequences.start(seq, s.mem, s.rig, s.cpu));
       ls.label = "random sequence " + i + " (seed " + Long.toHexString(SEED) + "; RAM and cycles carry over from"
           + " the previous sequences) at " + Long.toHexString(InstructionSequences.CODE) + ":\n" + seq.description();
@@ -507,5 +538,6 @@ class BlockEngineLockstepTest {
         completed, faulted, instructions, ls.slices);
     assertThat(completed).as("sequences that ran to their final HLT").isGreaterThan(SEQUENCES / 2);
     assertThat(faulted).as("sequences ending in an exception").isGreaterThan(SEQUENCES / 10);
+    BlockEngine.jitAfter = 1;
   }
 }
