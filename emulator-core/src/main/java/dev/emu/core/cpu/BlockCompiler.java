@@ -5,6 +5,8 @@ import static org.objectweb.asm.Opcodes.*;
 
 import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
@@ -37,8 +39,9 @@ final class BlockCompiler {
   private static final int BASE = 3;
   private static final int FIRST_TEMP = 5;
 
-  /** Blocks compiled (JVM-wide) and compilations that failed (a bug: the tests check it is 0). */
+  /** JVM-wide: classes made, blocks given an existing one, compilations that failed (a bug). */
   static int compiled;
+  static int shared;
   static int failures;
 
   /** The lazy-flag record of the last flag-writing instruction, held in locals. */
@@ -93,21 +96,62 @@ final class BlockCompiler {
     return op >= BlockDecoder.NOP && op <= FCMP_MI;
   }
 
-  /** Compiles b, or returns null (not compilable, or the class could not be made). */
-  static BlockCode compile(Block b) {
+  /**
+   * Compiled code by block content, shared by every CPU of the JVM (the vCPUs of a machine run
+   * the same kernel code; a module loaded again decodes the same blocks). Cleared when it reaches
+   * {@link #SHARED_MAX} entries: the classes are hidden and unloadable, so what stays alive is
+   * what live blocks (bounded by the CPUs' decode caches) still use.
+   */
+  private static final HashMap<Key, BlockCode> SHARED = new HashMap<>();
+  static final int SHARED_MAX = 4096;
+
+  /** A block's content: all that its compiled code depends on. */
+  private static final class Key {
+    final Block b;
+    final int hash;
+
+    Key(Block b) {
+      this.b = b;
+      this.hash = (Arrays.hashCode(b.w) * 31 + Arrays.hashCode(b.imm)) * 31 + Arrays.hashCode(b.disp);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && Arrays.equals(b.w, k.b.w) && Arrays.equals(b.imm, k.b.imm)
+          && Arrays.equals(b.disp, k.b.disp) && Arrays.equals(b.end, k.b.end);
+    }
+  }
+
+  /** Compiles b (or finds its code), or returns null (not compilable, or no class was made). */
+  static synchronized BlockCode compile(Block b) {
     if (!compilable(b)) {
       return null;
+    }
+    Key key = new Key(b);
+    BlockCode code = SHARED.get(key);
+    if (code != null) {
+      shared++;
+      return code;
     }
     try {
       byte[] bytes = generate(b);
       Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
-      BlockCode code = (BlockCode) c.getDeclaredConstructor().newInstance();
-      compiled++;
-      return code;
+      code = (BlockCode) c.getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
       failures++;
       return null;
     }
+    compiled++;
+    if (SHARED.size() >= SHARED_MAX) {
+      SHARED.clear();
+    }
+    SHARED.put(key, code);
+    return code;
   }
 
   static byte[] generate(Block b) {

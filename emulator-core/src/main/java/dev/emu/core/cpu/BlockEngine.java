@@ -151,8 +151,6 @@ abstract class BlockEngine extends TwoByteOps {
    */
   static final int DEFAULT_JIT_AFTER = 2000;
   static int jitAfter = Integer.getInteger("emu.jit.after", DEFAULT_JIT_AFTER);
-  /** Compiled blocks a JVM makes at most (each is a small class). */
-  static final int JIT_MAX = 16384;
   /** Out of BlockCode.run: the taken branch's target; the index of a faulting instruction. */
   long jitTarget;
   int jitAt;
@@ -1214,11 +1212,8 @@ abstract class BlockEngine extends TwoByteOps {
     return total;
   }
 
-  /** Compiles b (BlockCompiler) unless the JVM-wide cap is reached. */
+  /** Compiles b (BlockCompiler), once. */
   private static BlockCode compile(Block b) {
-    if (BlockCompiler.compiled >= JIT_MAX) {
-      return null;
-    }
     BlockCode code = BlockCompiler.compile(b);
     b.code = code;
     return code;

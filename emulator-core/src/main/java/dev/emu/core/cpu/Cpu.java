@@ -355,6 +355,28 @@ public final class Cpu {
     return c.useBlocks;
   }
 
+  /**
+   * JVM-wide: the unchecked runs after which a block is compiled to a JVM class
+   * ({@link BlockCompiler}); 0 never compiles. Default {@code -Demu.jit.after} or 2000. Invisible
+   * to the guest; for tests and measurements.
+   */
+  public static void setBlockCompileAfter(int runs) {
+    BlockEngine.jitAfter = runs;
+  }
+
+  public static int blockCompileAfter() {
+    return BlockEngine.jitAfter;
+  }
+
+  /** JVM-wide count of blocks compiled so far, and of compilations that failed (a bug). */
+  public static int compiledBlocks() {
+    return BlockCompiler.compiled;
+  }
+
+  public static int blockCompileFailures() {
+    return BlockCompiler.failures;
+  }
+
   public boolean fastForward() {
     return c.fastForward;
   }

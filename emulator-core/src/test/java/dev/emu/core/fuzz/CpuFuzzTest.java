@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * ({@link Cpu#lastError()}: Cpu.run turns an interpreter exception into a shutdown, which hides
  * the bug from the caller but is still a bug). Deterministic seed; the system area (page tables,
  * GDT, IDT) is restored before every stream because streams may scribble on it; a fresh Cpu is
- * made after a shutdown.
+ * made after a shutdown. One stream in eight compiles its blocks on their first run
+ * ({@link Cpu#setBlockCompileAfter}), so random blocks go through the block compiler too.
  */
 class CpuFuzzTest {
   private static final long SEED = 0xf022_2026L;
@@ -49,7 +50,11 @@ class CpuFuzzTest {
     int faulted = 0;
     int halted = 0;
     int progressed = 0;
+    int compileAfter = Cpu.blockCompileAfter();
+    int compiled0 = Cpu.compiledBlocks();
+    int failures0 = Cpu.blockCompileFailures();
     for (int i = 0; i < STREAMS; i++) {
+      Cpu.setBlockCompileAfter(i % 8 == 5 ? 1 : 0);
       rnd.nextBytes(stream);
       if (rnd.nextInt(3) == 0) {
         int[] lead = LEADS[rnd.nextInt(LEADS.length)];
@@ -98,8 +103,12 @@ class CpuFuzzTest {
         }
       }
     }
-    System.out.printf("fuzz: %d streams, %d reached the stream, %d halted, %d via an exception handler, %d shutdowns%n",
-        STREAMS, progressed, halted, faulted, shutdowns);
+    Cpu.setBlockCompileAfter(compileAfter);
+    int compiled = Cpu.compiledBlocks() - compiled0;
+    System.out.printf("fuzz: %d streams, %d reached the stream, %d halted, %d via an exception handler, %d shutdowns,"
+        + " %d blocks compiled%n", STREAMS, progressed, halted, faulted, shutdowns, compiled);
+    assertThat(Cpu.blockCompileFailures() - failures0).as("blocks the compiler failed on").isZero();
+    assertThat(compiled).as("blocks compiled").isGreaterThan(STREAMS / 20);
     assertThat(escaped).as("Java exceptions thrown inside or escaping Cpu.run").isEmpty();
     assertThat(progressed).as("streams that executed").isGreaterThan(STREAMS * 9 / 10);
     assertThat(faulted).as("streams ending in an exception handler").isGreaterThan(STREAMS / 4);
