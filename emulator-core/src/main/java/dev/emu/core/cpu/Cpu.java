@@ -344,7 +344,8 @@ public final class Cpu {
 
   /**
    * Block execution on (default) or off: off interprets every instruction through the generic
-   * decode path. Guest-visible behaviour is identical; off exists for tests and measurements.
+   * decode path, and runs rep movs/stos element by element (no bulk copy or fill within a page).
+   * Guest-visible behaviour is identical; off exists for tests and measurements.
    */
   public void setBlockEngine(boolean enabled) {
     c.useBlocks = enabled;

@@ -382,9 +382,18 @@ abstract class Decoder extends SystemOps {
       stringOnce(kind, sz, srcSeg, d);
       return;
     }
+    boolean bulk = (kind == 0 || kind == 2) && d > 0 && asz == 8 && mode64 && useBlocks;
     for (int n = 0; n < STRING_CHUNK; n++) {
       if (counter() == 0) {
         return;
+      }
+      if (bulk) {
+        int k = stringBulk(kind, sz, srcSeg, (int) Math.min(counter(), STRING_CHUNK - n));
+        if (k > 0) {
+          cost += CycleTable.STRING_ITER * k;
+          n += k - 1;
+          continue;
+        }
       }
       stringOnce(kind, sz, srcSeg, d);
       setAddrReg(1, counter() - 1);
@@ -400,6 +409,73 @@ abstract class Decoder extends SystemOps {
       ip = rip; // not done: execute again after checking for interrupts
       retire = false;
     }
+  }
+
+  /**
+   * Up to max iterations of rep movs/stos (forward, 64-bit addresses) at once, exactly as that many
+   * stringOnce calls would do them: only while source and destination stay inside pages the TLB
+   * already holds for the access (so no element can fault or reach MMIO), on a destination page no
+   * decoded code came from (stores there go element by element, for the self-modifying-code
+   * check), and not when the destination starts inside the source run (a forward element-by-element
+   * copy would then re-read bytes it wrote). Returns the iterations done (0: none; the caller then
+   * runs one the ordinary way). RSI/RDI/RCX are updated as the iterations would. A fast path
+   * like the block engine, switched off with it (Cpu.setBlockEngine(false), -Demu.blocks=false).
+   */
+  private int stringBulk(int kind, int sz, int srcSeg, int max) {
+    long dlin = linear(ES, regs[7]);
+    long dvpn = dlin >>> 12;
+    int dt = (int) dvpn & TLB_MASK;
+    if (tlbW[dt] != dvpn) {
+      return 0;
+    }
+    int doff = (int) dlin & 0xfff;
+    int k = Math.min(max, (0x1000 - doff) / sz);
+    int dp = tlbPa[dt] + doff;
+    if (k <= 0 || codeMarks[dp >>> 12] != 0) {
+      return 0;
+    }
+    if (kind == 0) {
+      long slin = linear(srcSeg, regs[6]);
+      long svpn = slin >>> 12;
+      int st = (int) svpn & TLB_MASK;
+      if (tlbR[st] != svpn) {
+        return 0;
+      }
+      int soff = (int) slin & 0xfff;
+      k = Math.min(k, (0x1000 - soff) / sz);
+      int sp = tlbPa[st] + soff;
+      int len = k * sz;
+      if (k <= 0 || (dp > sp && dp < sp + len)) {
+        return 0;
+      }
+      System.arraycopy(ram, sp, ram, dp, len);
+      regs[6] += len;
+    } else {
+      long v = regs[0];
+      switch (sz) {
+        case 1:
+          java.util.Arrays.fill(ram, dp, dp + k, (byte) v);
+          break;
+        case 2:
+          for (int j = 0; j < k; j++) {
+            SHORT.set(ram, dp + 2 * j, (short) v);
+          }
+          break;
+        case 4:
+          for (int j = 0; j < k; j++) {
+            INT.set(ram, dp + 4 * j, (int) v);
+          }
+          break;
+        default:
+          for (int j = 0; j < k; j++) {
+            LONG.set(ram, dp + 8 * j, v);
+          }
+          break;
+      }
+    }
+    regs[7] += (long) k * sz;
+    regs[1] -= k;
+    return k;
   }
 
   private void stringOnce(int kind, int sz, int srcSeg, int d) {

@@ -41,7 +41,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       and on a store, #GP, a #PF whose handler maps the page and restarts the run), each also
  *       checked against its architectural result;</li>
  *   <li>random instruction sequences from the differential test's generators
- *       ({@link InstructionSequences}).</li>
+ *       ({@link InstructionSequences});</li>
+ *   <li>rep movs/stos of every size against the bulk path of the engine side (copies and fills
+ *       within a page at once): page-end offsets, overlapping runs, counts past a chunk, DF set,
+ *       a not-present page in the run, a destination in the code page.</li>
  * </ul>
  *
  * <p>The engine side compiles every block on its first unchecked run ({@link BlockCompiler},
@@ -539,5 +542,75 @@ class BlockEngineLockstepTest {
     assertThat(completed).as("sequences that ran to their final HLT").isGreaterThan(SEQUENCES / 2);
     assertThat(faulted).as("sequences ending in an exception").isGreaterThan(SEQUENCES / 10);
     BlockEngine.jitAfter = 1;
+  }
+
+  // ---- 5. rep movs / rep stos against the bulk path ---------------------------------------------
+
+  private static final int STRING_CASES = 400;
+
+  @Test
+  void repMovsAndStos_bulkAndElementByElement_identical() {
+    Random rnd = new Random(SEED ^ 0x57);
+    int faulted = 0;
+    for (int i = 0; i < STRING_CASES; i++) {
+      boolean movs = rnd.nextBoolean();
+      int sz = 1 << rnd.nextInt(4);
+      long src = pageEndish(rnd, 0x20000);
+      long dst = rnd.nextInt(4) == 0 ? src + rnd.nextInt(33) - 16 : pageEndish(rnd, 0x30000);
+      boolean smc = rnd.nextInt(20) == 0;
+      if (smc) {
+        dst = CpuRig.CODE + 0x40 + rnd.nextInt(64); // the code page, after the instruction
+      }
+      long count = rnd.nextInt(8) == 0 ? 4096 + rnd.nextInt(6000) : rnd.nextInt(600);
+      boolean down = rnd.nextInt(10) == 0;
+      if (down) {
+        count = Math.min(count, 0x4000 / sz); // stay above the code page and the page tables
+      }
+      long hole = rnd.nextInt(8) == 0 ? ((movs && rnd.nextBoolean() ? src : dst) + sz * count / 2) & ~0xfffL : -1;
+      long value = rnd.nextLong();
+      StringBuilder code = new StringBuilder();
+      code.append("48be").append(le64(src)).append("48bf").append(le64(dst)).append("48b9").append(le64(count))
+          .append("48b8").append(le64(value)).append(down ? "fd" : "fc");
+      code.append(sz == 2 ? "66" : "").append("f3").append(sz == 8 ? "48" : "");
+      code.append(movs ? (sz == 1 ? "a4" : "a5") : (sz == 1 ? "aa" : "ab"));
+      code.append("f4");
+      String hex = code.toString();
+      long holePage = hole;
+      Lockstep ls = Lockstep.rigs(r -> {
+        r.use4kPages();
+        for (long a = 0x1f000; a < 0x42000; a += 8) {
+          r.mem.write64(a, a * 0x9e37_79b9_7f4a_7c15L);
+        }
+        if (holePage >= 0 && holePage < 0x200000 && holePage != CpuRig.CODE) {
+          r.setPte(holePage, holePage, 0); // not present: #PF in the middle of the run
+        }
+        r.load(CpuRig.CODE, hex);
+        r.cpu.setRip(CpuRig.CODE);
+      });
+      ls.label = String.format("string case %d: rep %s%d src %#x dst %#x count %d%s%s%s", i, movs ? "movs" : "stos",
+          sz * 8, src, dst, count, down ? " DF=1" : "", hole >= 0 ? " hole " + Long.toHexString(hole) : "",
+          smc ? " (code page)" : "");
+      ls.runSlices(i % 3 == 0 ? () -> 1_000_000 : Lockstep.smallBudgets(rnd, 3000), 1_000_000);
+      ls.checkRam();
+      assertThat(ls.on.cpu.isHalted()).as(ls.label + ": halted").isTrue();
+      if (ls.on.cpuRig.haltedInVector() == 14) {
+        faulted++;
+      }
+    }
+    assertThat(faulted).as("cases ending in a #PF in the middle of the run").isGreaterThan(STRING_CASES / 40);
+  }
+
+  /** An address in the 64 KiB from base, often within 16 bytes of a page end. */
+  private static long pageEndish(Random rnd, long base) {
+    long page = base + 0x1000L * rnd.nextInt(16);
+    return rnd.nextBoolean() ? page + 0x1000 - 1 - rnd.nextInt(16) : page + rnd.nextInt(0x1000);
+  }
+
+  private static String le64(long v) {
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < 8; k++) {
+      sb.append(String.format("%02x", (v >>> (8 * k)) & 0xff));
+    }
+    return sb.toString();
   }
 }

@@ -37,6 +37,47 @@ class StringAndSmcTest {
   }
 
   @Test
+  void repMovsb_forwardOverlap_replicatesAsTheSdmSpecifies() {
+    // Forward rep movsb with RDI = RSI + 1 copies byte by byte (SDM: each iteration moves one
+    // element, then updates RSI/RDI), so the first byte fills the whole run; a memmove would not.
+    CpuRig r = new CpuRig();
+    for (int i = 0; i < 64; i++) {
+      r.mem.write8(0x20100 + i, 0x40 + i);
+    }
+    // mov $0x20100,%rsi; mov $0x20101,%rdi; mov $63,%ecx; cld; rep movsb; hlt
+    r.run("48c7c60001020048c7c701010200b93f000000fcf3a4f4");
+    for (int i = 0; i < 64; i++) {
+      assertThat(r.mem.read8(0x20100 + i)).as("byte %d", i).isEqualTo(0x40);
+    }
+  }
+
+  @Test
+  void repMovsb_destinationBeforeSource_overlapping_copiesForward() {
+    CpuRig r = new CpuRig();
+    for (int i = 0; i < 64; i++) {
+      r.mem.write8(0x20108 + i, i);
+    }
+    // mov $0x20108,%rsi; mov $0x20100,%rdi; mov $64,%ecx; cld; rep movsb; hlt
+    r.run("48c7c60801020048c7c700010200b940000000fcf3a4f4");
+    for (int i = 0; i < 64; i++) {
+      assertThat(r.mem.read8(0x20100 + i)).as("byte %d", i).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void repStosb_overwritingAnInstructionDecodedEarlier_isSeen() {
+    // mov $0x90,%r9d; mov $2,%r8d
+    // L: mov $X,%rdi; mov $1,%ecx; mov %r9d,%eax; rep stosb
+    // X: nop; mov $0xf4,%r9d; dec %r8d; jnz L; hlt
+    // Pass 1 stores a nop over the nop at X (which then runs, so it is decoded); pass 2 stores a
+    // hlt there, which must run: the CPU halts at X+1 with r8 = 1, not at the final hlt.
+    CpuRig r = new CpuRig().run("41b990000000" + "41b802000000" + "48bf2000010000000000" + "b901000000"
+        + "4489c8" + "f3aa" + "90" + "41b9f4000000" + "41ffc8" + "75e0" + "f4");
+    assertThat(r.cpu.rip()).isEqualTo(CpuRig.CODE + 33);
+    assertThat(r.reg(8)).isEqualTo(1);
+  }
+
+  @Test
   void repeCmpsb_stopsAtFirstDifference() {
     CpuRig r = new CpuRig();
     for (int i = 0; i < 100; i++) {
