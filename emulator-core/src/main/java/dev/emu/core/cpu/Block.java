@@ -40,6 +40,12 @@ final class Block {
   int hits;
   /** The compiled form, or null. */
   BlockCode code;
+  /** Compiled with a branch to its own start: cycles of one iteration that loops back (else 0). */
+  int loopCost;
+  /** Instructions of that iteration (up to and including the branch). */
+  int loopInsns;
+  /** That loop-back is a short backward branch, for which the spin detector's hook runs. */
+  boolean loopHook;
 
   Block(int start, int n, int[] op, int[] f, long[] imm, long[] disp, int[] end, int[] cost) {
     this.start = start;

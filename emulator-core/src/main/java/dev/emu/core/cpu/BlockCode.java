@@ -15,6 +15,13 @@ abstract class BlockCode {
    * branch, or after a store that set irqPoll. Returns the number completed, | TAKEN when a branch
    * was taken (its target is then in e.jitTarget). On a GuestFault, e.jitAt is the index of the
    * instruction that raised it, which made no change; the flags record is that before it.
+   *
+   * <p>A block with a branch to its own start ({@link BlockCompiler#selfLoopAt}: the first such
+   * jcc or jmp, at index k) starts over itself when that branch is taken, at most maxLoops times
+   * (the engine computes how many iterations can start without reaching a limit or needing the
+   * spin detector) and only while irqPoll is clear; it then reports in e.jitLoops, on every return
+   * and fault, how many iterations looped back, each the same: instructions 0..k and the taken
+   * branch. The result describes the last iteration.
    */
-  abstract int run(BlockEngine e, long[] r, long base);
+  abstract int run(BlockEngine e, long[] r, long base, int maxLoops);
 }

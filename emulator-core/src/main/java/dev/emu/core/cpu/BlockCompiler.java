@@ -29,15 +29,17 @@ final class BlockCompiler {
   private static final String ENGINE = "dev/emu/core/cpu/BlockEngine";
   private static final String CODE = "dev/emu/core/cpu/BlockCode";
   private static final String FAULT = "dev/emu/core/cpu/GuestFault";
-  private static final String RUN_DESC = "(L" + ENGINE + ";[JJ)I";
+  private static final String RUN_DESC = "(L" + ENGINE + ";[JJI)I";
   private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
   private static final long M32 = 0xffff_ffffL;
 
-  // Locals of run(): this, e, r, base (two slots), then temporaries.
+  // Locals of run(): this, e, r, base (two slots), maxLoops, the loop count, then temporaries.
   private static final int E = 1;
   private static final int R = 2;
   private static final int BASE = 3;
-  private static final int FIRST_TEMP = 5;
+  private static final int MAX_LOOPS = 5;
+  private static final int LOOPS = 6;
+  private static final int FIRST_TEMP = 7;
 
   /** JVM-wide: classes made, blocks given an existing one, compilations that failed (a bug). */
   static int compiled;
@@ -51,6 +53,9 @@ final class BlockCompiler {
   private record Handler(Label start, Label end, Label handler, int index, Flags flags) {}
 
   private final Block b;
+  /** Index of the branch that loops back to the block's start, or -1. */
+  private final int loopAt;
+  private final Label head = new Label();
   private final MethodVisitor mv;
   private final List<Handler> handlers = new ArrayList<>();
   private int nextLocal = FIRST_TEMP;
@@ -58,7 +63,23 @@ final class BlockCompiler {
 
   private BlockCompiler(Block b, MethodVisitor mv) {
     this.b = b;
+    this.loopAt = selfLoopAt(b);
     this.mv = mv;
+  }
+
+  /**
+   * The index of the first jcc or jmp of b back to its own start (a loop whose body is the
+   * block's first instructions), or -1: the compiled code runs further iterations itself through
+   * that branch, as many as run()'s maxLoops allows (see BlockCode.run).
+   */
+  static int selfLoopAt(Block b) {
+    for (int k = 0; k < b.n; k++) {
+      int op = (int) (b.w[k] >>> 32);
+      if ((op == JCC || op == JMP) && b.imm[k] == 0) {
+        return k;
+      }
+    }
+    return -1;
   }
 
   /** Whether every instruction of b is one the compiler knows and no jump is a spin candidate. */
@@ -181,6 +202,9 @@ final class BlockCompiler {
   private void body() {
     int n = b.n;
     boolean open = true; // control reaches past the last instruction
+    mv.visitInsn(ICONST_0);
+    mv.visitVarInsn(ISTORE, LOOPS);
+    mv.visitLabel(head);
     for (int k = 0; k < n; k++) {
       long w = b.w[k];
       int op = (int) (w >>> 32);
@@ -417,6 +441,9 @@ final class BlockCompiler {
           int t = newLong();
           relative(imm);
           mv.visitVarInsn(LSTORE, t);
+          if (k == loopAt) {
+            loopBack();
+          }
           leave(k + 1, t);
           open = false;
           break;
@@ -499,6 +526,7 @@ final class BlockCompiler {
     }
     if (open) {
       materialize();
+      storeLoops();
       mv.visitLdcInsn(n);
       mv.visitInsn(IRETURN);
     }
@@ -510,6 +538,7 @@ final class BlockCompiler {
       mv.visitVarInsn(ALOAD, E);
       mv.visitLdcInsn(h.index);
       mv.visitFieldInsn(PUTFIELD, ENGINE, "jitAt", "I");
+      storeLoops();
       storeFlags(h.flags);
       mv.visitInsn(ATHROW);
     }
@@ -614,6 +643,9 @@ final class BlockCompiler {
     int t = newLong();
     relative(b.imm[k]);
     mv.visitVarInsn(LSTORE, t);
+    if (k == loopAt) {
+      loopBack();
+    }
     leave(k + 1, t);
     mv.visitLabel(notTaken);
   }
@@ -659,10 +691,39 @@ final class BlockCompiler {
     }
   }
 
+  /**
+   * The taken branch back to the block's start: writes the flag record (the loop head expects it
+   * in the fields, as at entry) and starts the next iteration while fewer than maxLoops ran and
+   * irqPoll is clear; falls through to leave() otherwise.
+   */
+  private void loopBack() {
+    Label out = new Label();
+    storeFlags(pending);
+    mv.visitVarInsn(ILOAD, LOOPS);
+    mv.visitVarInsn(ILOAD, MAX_LOOPS);
+    mv.visitJumpInsn(IF_ICMPGE, out);
+    mv.visitVarInsn(ALOAD, E);
+    mv.visitFieldInsn(GETFIELD, ENGINE, "irqPoll", "Z");
+    mv.visitJumpInsn(IFNE, out);
+    mv.visitIincInsn(LOOPS, 1);
+    mv.visitJumpInsn(GOTO, head);
+    mv.visitLabel(out);
+  }
+
+  /** Loop blocks: reports the iterations that looped back (BlockEngine.jitLoops). */
+  private void storeLoops() {
+    if (loopAt >= 0) {
+      mv.visitVarInsn(ALOAD, E);
+      mv.visitVarInsn(ILOAD, LOOPS);
+      mv.visitFieldInsn(PUTFIELD, ENGINE, "jitLoops", "I");
+    }
+  }
+
   /** Leaves through a taken branch to the address in local t after count instructions. */
   private void leave(int count, int t) {
     Flags saved = pending;
     storeFlags(saved);
+    storeLoops();
     mv.visitVarInsn(ALOAD, E);
     mv.visitVarInsn(LLOAD, t);
     mv.visitFieldInsn(PUTFIELD, ENGINE, "jitTarget", "J");
@@ -677,6 +738,7 @@ final class BlockCompiler {
     mv.visitFieldInsn(GETFIELD, ENGINE, "irqPoll", "Z");
     mv.visitJumpInsn(IFEQ, go);
     storeFlags(pending);
+    storeLoops();
     mv.visitLdcInsn(count);
     mv.visitInsn(IRETURN);
     mv.visitLabel(go);

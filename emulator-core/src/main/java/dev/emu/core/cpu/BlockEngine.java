@@ -154,6 +154,8 @@ abstract class BlockEngine extends TwoByteOps {
   /** Out of BlockCode.run: the taken branch's target; the index of a faulting instruction. */
   long jitTarget;
   int jitAt;
+  /** Out of a self-loop block's BlockCode.run: the iterations it ran again itself. */
+  int jitLoops;
   /** Blocks from the first instruction (Cpu.setBlockEngine(true)), whatever the warm-up. */
   boolean blocksForced;
   /** This slice uses blocks (useBlocks and the warm-up is over, or forced). */
@@ -265,8 +267,8 @@ abstract class BlockEngine extends TwoByteOps {
       }
      again: // the same block again (a loop whose body is this block)
      while (true) {
-      final long cyc0 = cyc;
-      final long ret0 = ret;
+      long cyc0 = cyc;
+      long ret0 = ret;
       // Limits can only be reached inside this block if its worst case reaches them: then it
       // runs one instruction at a time with the checks, else in one go.
       final boolean checked = cyc >= cycSafe || ret >= retSafe;
@@ -276,8 +278,27 @@ abstract class BlockEngine extends TwoByteOps {
       BlockCode code = null;
       try {
         if (!checked && ((code = b.code) != null || (++b.hits == jitAfter && (code = compile(b)) != null))) {
-          // The compiled form of the unchecked loop below (BlockCompiler).
-          int res = code.run(this, r, base);
+          // The compiled form of the unchecked loop below (BlockCompiler). A block that loops to
+          // itself may run further iterations inside: as many as can start below the limits
+          // (so unchecked) and, when its branch needs the spin detector, while its head backs off.
+          int maxLoops = 0;
+          if (b.loopCost != 0) {
+            long m = Math.min((cycSafe - 1 - cyc0) / b.loopCost, (retSafe - 1 - ret0) / b.loopInsns);
+            if (ffOn && b.loopHook) {
+              m = Math.min(m, boRip == base ? boLocal : 0);
+            }
+            maxLoops = (int) Math.min(m, 1 << 20);
+          }
+          int res = code.run(this, r, base, maxLoops);
+          if (maxLoops != 0) {
+            int loops = jitLoops;
+            cyc0 += loops * (long) b.loopCost;
+            ret0 += loops * (long) b.loopInsns;
+            total += loops * b.loopInsns;
+            if (ffOn && b.loopHook) {
+              boLocal -= loops; // each loop-back arrived at the head while it backed off
+            }
+          }
           i = res & 0xff;
           if (res >= BlockCode.TAKEN) {
             extra = CycleTable.BRANCH;
@@ -1084,6 +1105,20 @@ abstract class BlockEngine extends TwoByteOps {
         // architectural effect: the generic path runs it again.
         if (code != null) {
           i = jitAt;
+          int loops = b.loopCost != 0 ? jitLoops : 0;
+          if (loops != 0) { // iterations looped back inside the compiled code, then this fault
+            cyc0 += loops * (long) b.loopCost;
+            ret0 += loops * (long) b.loopInsns;
+            total += loops * b.loopInsns;
+            if (ffOn && b.loopHook) {
+              boLocal -= loops;
+            }
+            lastB = b; // the instruction before the faulting one may be the loop's branch
+            lastI = b.loopInsns;
+            lastBase = base;
+            lastExtra = CycleTable.BRANCH;
+            hookRan = b.loopHook;
+          }
         }
         long at = base + (i == 0 ? 0 : ends[i - 1]);
         rip = at;
@@ -1216,6 +1251,13 @@ abstract class BlockEngine extends TwoByteOps {
   private static BlockCode compile(Block b) {
     BlockCode code = BlockCompiler.compile(b);
     b.code = code;
+    int k = code == null ? -1 : BlockCompiler.selfLoopAt(b);
+    if (k >= 0) {
+      b.loopInsns = k + 1;
+      b.loopCost = b.cum[k] + CycleTable.BRANCH;
+      // the engine runs the spin detector's hook for the branch (a short backward one)
+      b.loopHook = (k == 0 ? 0 : b.end[k - 1]) <= SpinDetector.MAX_SPAN;
+    }
     return code;
   }
 
