@@ -123,6 +123,8 @@ public final class CpuBench {
     Arrays.sort(cpuMips);
     out.printf("checksum %016x; MIPS best %.1f, median %.1f (wall); best %.1f, median %.1f (thread CPU time)%n",
         checksum, mips[runs - 1], mips[runs / 2], cpuMips[runs - 1], cpuMips[runs / 2]);
+    out.printf("blocks compiled to JVM classes: %d (failures %d); heap used %d MB%n", Cpu.compiledBlocks(),
+        Cpu.blockCompileFailures(), (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
     return true;
   }
 
