@@ -1249,7 +1249,13 @@ abstract class BlockEngine extends TwoByteOps {
 
   /** Compiles b (BlockCompiler), once. */
   private static BlockCode compile(Block b) {
-    BlockCode code = BlockCompiler.compile(b);
+    BlockCode code;
+    try {
+      code = BlockCompiler.compile(b);
+    } catch (LinkageError e) { // ASM missing from an unusual class path: the engine's loop does it
+      jitAfter = 0;
+      return null;
+    }
     b.code = code;
     int k = code == null ? -1 : BlockCompiler.selfLoopAt(b);
     if (k >= 0) {
