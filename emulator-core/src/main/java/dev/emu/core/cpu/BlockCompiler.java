@@ -126,14 +126,23 @@ final class BlockCompiler {
   private static final HashMap<Key, BlockCode> SHARED = new HashMap<>();
   static final int SHARED_MAX = 4096;
 
-  /** A block's content: all that its compiled code depends on. */
+  /**
+   * A block's content: all that its compiled code depends on (the block's arrays, which never
+   * change; not the block itself, whose successor links would keep dropped blocks alive).
+   */
   private static final class Key {
-    final Block b;
+    final long[] w;
+    final long[] imm;
+    final long[] disp;
+    final int[] end;
     final int hash;
 
     Key(Block b) {
-      this.b = b;
-      this.hash = (Arrays.hashCode(b.w) * 31 + Arrays.hashCode(b.imm)) * 31 + Arrays.hashCode(b.disp);
+      this.w = b.w;
+      this.imm = b.imm;
+      this.disp = b.disp;
+      this.end = b.end;
+      this.hash = (Arrays.hashCode(w) * 31 + Arrays.hashCode(imm)) * 31 + Arrays.hashCode(disp);
     }
 
     @Override
@@ -143,8 +152,8 @@ final class BlockCompiler {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key k && Arrays.equals(b.w, k.b.w) && Arrays.equals(b.imm, k.b.imm)
-          && Arrays.equals(b.disp, k.b.disp) && Arrays.equals(b.end, k.b.end);
+      return o instanceof Key k && Arrays.equals(w, k.w) && Arrays.equals(imm, k.imm)
+          && Arrays.equals(disp, k.disp) && Arrays.equals(end, k.end);
     }
   }
 
