@@ -412,11 +412,7 @@ final class BlockCompiler {
           break;
         }
         case PUSH_R: {
-          int sp = newLong();
-          loadReg(4);
-          lconst(8);
-          mv.visitInsn(LSUB);
-          mv.visitVarInsn(LSTORE, sp);
+          int sp = stackSlot();
           faulting(k, () -> {
             mv.visitVarInsn(LLOAD, sp);
             loadReg(d);
@@ -427,17 +423,7 @@ final class BlockCompiler {
           break;
         }
         case POP_R: {
-          int v = newLong();
-          faulting(k, () -> {
-            loadReg(4);
-            mv.visitMethodInsn(INVOKEVIRTUAL, ENGINE, "read64", "(J)J", false);
-          });
-          mv.visitVarInsn(LSTORE, v);
-          storeReg(4, () -> {
-            loadReg(4);
-            lconst(8);
-            mv.visitInsn(LADD);
-          });
+          int v = pop(k);
           storeReg(d, () -> mv.visitVarInsn(LLOAD, v));
           break;
         }
@@ -466,17 +452,10 @@ final class BlockCompiler {
           } else if (op == CALL_R) {
             loadReg(s);
           } else {
-            faulting(k, () -> {
-              ea(fi, disp);
-              mv.visitMethodInsn(INVOKEVIRTUAL, ENGINE, "read64", "(J)J", false);
-            });
+            readPointer(k, fi, disp);
           }
           mv.visitVarInsn(LSTORE, t);
-          int sp = newLong();
-          loadReg(4);
-          lconst(8);
-          mv.visitInsn(LSUB);
-          mv.visitVarInsn(LSTORE, sp);
+          int sp = stackSlot();
           int end = b.end[k];
           faulting(k, () -> {
             mv.visitVarInsn(LLOAD, sp);
@@ -489,17 +468,7 @@ final class BlockCompiler {
           break;
         }
         case BlockDecoder.RET: {
-          int t = newLong();
-          faulting(k, () -> {
-            loadReg(4);
-            mv.visitMethodInsn(INVOKEVIRTUAL, ENGINE, "read64", "(J)J", false);
-          });
-          mv.visitVarInsn(LSTORE, t);
-          storeReg(4, () -> {
-            loadReg(4);
-            lconst(8);
-            mv.visitInsn(LADD);
-          });
+          int t = pop(k);
           leave(k + 1, t);
           open = false;
           break;
@@ -510,10 +479,7 @@ final class BlockCompiler {
           if (op == JMP_R) {
             loadReg(s);
           } else {
-            faulting(k, () -> {
-              ea(fi, disp);
-              mv.visitMethodInsn(INVOKEVIRTUAL, ENGINE, "read64", "(J)J", false);
-            });
+            readPointer(k, fi, disp);
           }
           mv.visitVarInsn(LSTORE, t);
           leave(k + 1, t);
@@ -766,26 +732,23 @@ final class BlockCompiler {
     mv.visitVarInsn(ALOAD, E);
     mv.visitLdcInsn(f.op);
     mv.visitFieldInsn(PUTFIELD, ENGINE, "fOp", "I");
-    mv.visitVarInsn(ALOAD, E);
-    if (f.zeroAb) {
-      mv.visitInsn(LCONST_0);
-    } else {
-      mv.visitVarInsn(LLOAD, f.a);
-    }
-    mv.visitFieldInsn(PUTFIELD, ENGINE, "fA", "J");
-    mv.visitVarInsn(ALOAD, E);
-    if (f.zeroAb) {
-      mv.visitInsn(LCONST_0);
-    } else {
-      mv.visitVarInsn(LLOAD, f.b);
-    }
-    mv.visitFieldInsn(PUTFIELD, ENGINE, "fB", "J");
-    mv.visitVarInsn(ALOAD, E);
-    mv.visitVarInsn(LLOAD, f.res);
-    mv.visitFieldInsn(PUTFIELD, ENGINE, "fRes", "J");
+    storeLongField("fA", f.zeroAb ? -1 : f.a);
+    storeLongField("fB", f.zeroAb ? -1 : f.b);
+    storeLongField("fRes", f.res);
     mv.visitVarInsn(ALOAD, E);
     mv.visitLdcInsn(f.sz);
     mv.visitFieldInsn(PUTFIELD, ENGINE, "fSz", "I");
+  }
+
+  /** e.field = the long in local slot (-1: 0). */
+  private void storeLongField(String field, int slot) {
+    mv.visitVarInsn(ALOAD, E);
+    if (slot < 0) {
+      mv.visitInsn(LCONST_0);
+    } else {
+      mv.visitVarInsn(LLOAD, slot);
+    }
+    mv.visitFieldInsn(PUTFIELD, ENGINE, field, "J");
   }
 
   /**
@@ -801,6 +764,40 @@ final class BlockCompiler {
     code.run();
     mv.visitLabel(end);
     handlers.add(new Handler(start, end, new Label(), k, pending));
+  }
+
+  /** A local holding RSP - 8 (the slot a push writes; RSP changes only after the write). */
+  private int stackSlot() {
+    int sp = newLong();
+    loadReg(4);
+    lconst(8);
+    mv.visitInsn(LSUB);
+    mv.visitVarInsn(LSTORE, sp);
+    return sp;
+  }
+
+  /** Reads the qword at RSP (may fault: instruction k), then RSP += 8; returns the value's local. */
+  private int pop(int k) {
+    int v = newLong();
+    faulting(k, () -> {
+      loadReg(4);
+      mv.visitMethodInsn(INVOKEVIRTUAL, ENGINE, "read64", "(J)J", false);
+    });
+    mv.visitVarInsn(LSTORE, v);
+    storeReg(4, () -> {
+      loadReg(4);
+      lconst(8);
+      mv.visitInsn(LADD);
+    });
+    return v;
+  }
+
+  /** Pushes the qword at the memory operand of instruction k (call/jmp through memory). */
+  private void readPointer(int k, int fi, long disp) {
+    faulting(k, () -> {
+      ea(fi, disp);
+      mv.visitMethodInsn(INVOKEVIRTUAL, ENGINE, "read64", "(J)J", false);
+    });
   }
 
   /** Pushes register c (ZERO: 0, RIPBASE: the block's address). */
