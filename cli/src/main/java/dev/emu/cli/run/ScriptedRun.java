@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * A run with stdin not a terminal: stdin's bytes feed the guest console, the machine runs as fast as
  * it can (no pacing) on the calling thread, stdout gets exactly the console bytes, notes go to stderr.
  * When stdin is a regular file it is read whole before the guest starts, so the same file gives the
- * same output bytes; a pipe is read by a thread and its bytes enter as they arrive. No byte is dropped:
+ * same output bytes; from a pipe, what it already holds is queued before the guest starts and a thread
+ * reads the rest, whose bytes enter as they arrive. No byte is dropped:
  * {@link Machine#sendInput} queues them and the UART takes them as its FIFO empties.
  */
 public final class ScriptedRun {
@@ -36,6 +37,10 @@ public final class ScriptedRun {
       }
       runner.inputArrived(true);
     } else {
+      // What the pipe already holds goes in before the guest starts, as for a file: in
+      // `printf 'cmd\n' | emu boot ...` the bytes are there, but a reader thread scheduled late would
+      // let the guest idle through its timeout at the prompt first. Later bytes enter as they come.
+      drainAvailable(in, machine, runner);
       Thread reader = new Thread(() -> feed(in, machine, runner), "emu-stdin");
       reader.setDaemon(true);
       reader.start();
@@ -43,6 +48,23 @@ public final class ScriptedRun {
     Outcome o = runner.loop();
     console.flush();
     return o;
+  }
+
+  /** Queues the bytes stdin can give without blocking (InputStream.available). */
+  static void drainAvailable(InputStream in, Machine machine, Runner runner) {
+    try {
+      int n = in.available();
+      if (n > 0) {
+        byte[] buf = new byte[n];
+        int got = in.read(buf, 0, n);
+        if (got > 0) {
+          machine.sendInput(Arrays.copyOf(buf, got));
+          runner.inputArrived(false);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("reading stdin: {}", e.toString());
+    }
   }
 
   /** Copies stdin to the machine until end of file. */
