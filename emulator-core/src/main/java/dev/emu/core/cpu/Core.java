@@ -639,19 +639,9 @@ final class Core extends BlockEngine {
     setReg(osz, reg, r);
   }
 
-  /** The full one-byte map (every opcode; exec handles the frequent ones itself). */
+  /** The one-byte map less the frequent opcodes, which {@link #exec} handles itself. */
   private void execRare(int b) {
     switch (b) {
-      case 0x00: case 0x01: case 0x02: case 0x03: case 0x04: case 0x05:
-      case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x0c: case 0x0d:
-      case 0x10: case 0x11: case 0x12: case 0x13: case 0x14: case 0x15:
-      case 0x18: case 0x19: case 0x1a: case 0x1b: case 0x1c: case 0x1d:
-      case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25:
-      case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d:
-      case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35:
-      case 0x38: case 0x39: case 0x3a: case 0x3b: case 0x3c: case 0x3d:
-        aluForm(b);
-        break;
       case 0x06: case 0x0e: case 0x16: case 0x1e: // push es/cs/ss/ds
         if (mode64) {
           throw ud();
@@ -670,24 +660,12 @@ final class Core extends BlockEngine {
         }
         break;
       }
-      case 0x0f:
-        exec0F();
-        break;
       case 0x40: case 0x41: case 0x42: case 0x43: case 0x44: case 0x45: case 0x46: case 0x47:
         setReg(osz, b & 7, inc(osz, regs[b & 7])); // inc r (not 64-bit mode: there it is REX)
         break;
       case 0x48: case 0x49: case 0x4a: case 0x4b: case 0x4c: case 0x4d: case 0x4e: case 0x4f:
         setReg(osz, b & 7, dec(osz, regs[b & 7]));
         break;
-      case 0x50: case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56: case 0x57:
-        push(stackOpSize(), regs[(b & 7) | ((rex & 1) << 3)]); // push r
-        break;
-      case 0x58: case 0x59: case 0x5a: case 0x5b: case 0x5c: case 0x5d: case 0x5e: case 0x5f: {
-        int sz = stackOpSize(); // pop r
-        long v = pop(sz);
-        setReg(sz, (b & 7) | ((rex & 1) << 3), v);
-        break;
-      }
       case 0x60: // pusha
         pusha();
         break;
@@ -728,25 +706,9 @@ final class Core extends BlockEngine {
       case 0x6f: // outsw/d
         string(6, osz == 8 ? 4 : osz);
         break;
-      case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
-      case 0x78: case 0x79: case 0x7a: case 0x7b: case 0x7c: case 0x7d: case 0x7e: case 0x7f: {
-        long rel = (byte) fetch8(); // jcc rel8
-        if (cond(b & 15)) {
-          jumpTo(ip + rel);
-          checkSpin(ip);
-        }
-        break;
-      }
-      case 0x80: case 0x81: case 0x82: case 0x83: // grp1 Eb,Ib / Ev,Iz / Ev,Ib
+      case 0x82: // grp1 Eb,Ib (an alias of 80 outside 64-bit mode)
         grp1(b);
         break;
-      case 0x84: // test Eb, Gb
-      case 0x85: { // test Ev, Gv
-        int sz = b == 0x84 ? 1 : osz;
-        modrm(0);
-        logicFlags(sz, readRm(sz) & getReg(sz, reg));
-        break;
-      }
       case 0x86: // xchg Eb, Gb
       case 0x87: { // xchg Ev, Gv
         int sz = b == 0x86 ? 1 : osz;
@@ -759,36 +721,12 @@ final class Core extends BlockEngine {
         }
         break;
       }
-      case 0x88: // mov Eb, Gb
-        modrm(0);
-        writeRm(1, getReg(1, reg));
-        break;
-      case 0x89: // mov Ev, Gv
-        modrm(0);
-        writeRm(osz, getReg(osz, reg));
-        break;
-      case 0x8a: // mov Gb, Eb
-        modrm(0);
-        setReg(1, reg, readRm(1));
-        break;
-      case 0x8b: // mov Gv, Ev
-        modrm(0);
-        setReg(osz, reg, readRm(osz));
-        break;
       case 0x8c: // mov Ev, Sreg
         modrm(0);
         if ((reg & 7) > 5) {
           throw ud();
         }
         writeRm(isMem ? 2 : osz, segSel[reg & 7]);
-        break;
-      case 0x8d: // lea Gv, M
-        modrm(0);
-        if (!isMem) {
-          throw ud();
-        }
-        cost -= CycleTable.MEM;
-        setReg(osz, reg, eaOff);
         break;
       case 0x8e: { // mov Sreg, Ew
         modrm(0);
@@ -898,11 +836,6 @@ final class Core extends BlockEngine {
       case 0xb0: case 0xb1: case 0xb2: case 0xb3: case 0xb4: case 0xb5: case 0xb6: case 0xb7:
         setReg(1, (b & 7) | ((rex & 1) << 3), fetch8()); // mov r8, Ib
         break;
-      case 0xb8: case 0xb9: case 0xba: case 0xbb: case 0xbc: case 0xbd: case 0xbe: case 0xbf: {
-        int r = (b & 7) | ((rex & 1) << 3); // mov r, Iv (imm64 with REX.W)
-        setReg(osz, r, osz == 8 ? fetch64() : osz == 4 ? fetch32() : fetch16());
-        break;
-      }
       case 0xc0: // grp2 Eb, Ib
       case 0xc1: { // grp2 Ev, Ib
         int sz = b == 0xc0 ? 1 : osz;
@@ -919,9 +852,6 @@ final class Core extends BlockEngine {
         jumpTo(t);
         break;
       }
-      case 0xc3: // ret
-        jumpTo(pop(stackOpSize()));
-        break;
       case 0xc4: // les (VEX in 64-bit mode: not supported)
       case 0xc5: // lds
         if (mode64) {
@@ -1038,12 +968,6 @@ final class Core extends BlockEngine {
       case 0xef: // out dx, eAX
         out((int) regs[2] & 0xffff, b == 0xee ? 1 : Math.min(osz, 4));
         break;
-      case 0xe8: { // call rel
-        long rel = mode64 || osz == 4 ? fetch32() : (short) fetch16();
-        push(mode64 ? 8 : osz, ip);
-        jumpTo(ip + rel);
-        break;
-      }
       case 0xe9: { // jmp rel
         long rel = mode64 || osz == 4 ? fetch32() : (short) fetch16();
         jumpTo(ip + rel);
@@ -1052,11 +976,6 @@ final class Core extends BlockEngine {
       }
       case 0xea: // jmp far ptr
         farCallJmp(false);
-        break;
-      case 0xeb: // jmp rel8
-        long rel8 = (byte) fetch8();
-        jumpTo(ip + rel8);
-        checkSpin(ip);
         break;
       case 0xf1: // int1 / icebp
         raise(VEC_DB, false, 0, ip, false);
@@ -1107,9 +1026,6 @@ final class Core extends BlockEngine {
         } else {
           throw ud();
         }
-        break;
-      case 0xff:
-        grp5();
         break;
       default: // x87 (D8-DF), BCD, segment-less legacy forms, and everything else
         throw ud();

@@ -1,6 +1,7 @@
 package dev.emu.core.cpu;
 
 import dev.emu.core.mem.PhysicalMemory;
+import java.util.Arrays;
 
 /**
  * Per-instruction decode state and operand access: prefixes, operand/address size, ModRM/SIB
@@ -454,7 +455,7 @@ abstract class Decoder extends SystemOps {
       long v = regs[0];
       switch (sz) {
         case 1:
-          java.util.Arrays.fill(ram, dp, dp + k, (byte) v);
+          Arrays.fill(ram, dp, dp + k, (byte) v);
           break;
         case 2:
           for (int j = 0; j < k; j++) {

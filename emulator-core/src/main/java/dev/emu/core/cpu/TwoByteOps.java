@@ -19,10 +19,6 @@ abstract class TwoByteOps extends Decoder {
     }
   }
 
-  final void exec0F() {
-    exec0FByte(fetch8());
-  }
-
   /** The two-byte map after 0F; b = the second opcode byte. */
   final void exec0FByte(int b) {
     switch (b) {
